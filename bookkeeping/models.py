@@ -1,0 +1,1 @@
+"""bookkeeping models: grown by its own issue."""

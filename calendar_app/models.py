@@ -1,0 +1,1 @@
+"""calendar_app models: grown by its own issue."""

@@ -1,0 +1,1 @@
+"""chat models: grown by its own issue."""

@@ -1,0 +1,1 @@
+"""dossier models: grown by its own issue."""

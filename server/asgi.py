@@ -1,0 +1,22 @@
+"""The ASGI application: Django for HTTP, the live socket at /ws/."""
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "server.settings")
+
+from django.core.asgi import get_asgi_application  # noqa: E402
+
+django_http = get_asgi_application()  # sets Django up before the consumers are imported
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.urls import path  # noqa: E402
+
+from server.realtime.consumers import LiveConsumer  # noqa: E402
+from server.realtime.middleware import socket_auth_stack  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_http,
+        "websocket": socket_auth_stack(URLRouter([path("ws/", LiveConsumer.as_asgi())])),
+    }
+)

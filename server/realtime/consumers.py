@@ -1,0 +1,157 @@
+"""`/ws/`: one socket per browser tab carrying every live update the user may see.
+
+Protocol (docs/realtime.md): server frames `event`, `reset`, `error` and replies to actions;
+client frames are JSON objects with a `type`, dispatched to the handlers in `actions.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from server.tenancy.access import Reach, reach_of
+from server.tenancy.models import Audience
+
+from .actions import ActionError, Connection, handler_for
+from .publish import group_name
+from .replay import replay_after
+
+logger = logging.getLogger(__name__)
+
+# A connection that keeps flooding after this many refused frames is closed as abusive.
+ABUSE_LIMIT = 100
+CLOSE_POLICY_VIOLATION = 1008
+
+
+class TokenBucket:
+    """Frames a connection may send: `rate` per second sustained, `burst` at once."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, float(burst)
+        self.tokens, self.stamp = float(burst), time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+def _groups(reach: Reach) -> list[str]:
+    groups = [group_name(cid, Audience.SHARED) for cid in reach.staff | reach.client]
+    groups += [group_name(cid, Audience.INTERNAL) for cid in reach.staff]
+    return groups
+
+
+class LiveConsumer(AsyncWebsocketConsumer):
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close()  # before accept: the handshake is refused (HTTP 403)
+            return
+        self.reach: Reach = await database_sync_to_async(reach_of)(user)
+        self.connection = Connection(user=user, reach=self.reach)
+        self.bucket = TokenBucket(settings.KONTOR_WS_RATE, settings.KONTOR_WS_BURST)
+        self.refused = 0
+        self.sent_high = 0
+        self.replayed: set[int] = set()
+        self.joined = _groups(self.reach)
+        # Join before replaying: live events that arrive meanwhile wait in the channel and are
+        # de-duplicated against the replay below.
+        for group in self.joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+        after = self._after()
+        if after is not None:
+            await self._replay(after)
+
+    def _after(self) -> int | None:
+        values = parse_qs(self.scope.get("query_string", b"").decode("latin1")).get("after")
+        if not values:
+            return None
+        try:
+            return max(0, int(values[0]))
+        except ValueError:
+            return None
+
+    async def _replay(self, after: int) -> None:
+        replay = await database_sync_to_async(replay_after)(self.reach, after)
+        if replay.reset:
+            await self.send(text_data='{"type":"reset"}')
+            return
+        for event_id, frame in replay.frames:
+            await self.send(text_data=frame)
+            self.replayed.add(event_id)
+            self.sent_high = max(self.sent_high, event_id)
+
+    async def disconnect(self, code: int) -> None:
+        for group in getattr(self, "joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def event_frame(self, message: dict[str, Any]) -> None:
+        """A live event from the group: forward the frame text as published, not re-encoded."""
+        event_id = message["id"]
+        if event_id in self.replayed:
+            self.replayed.discard(event_id)
+            return
+        # A late-committed event (id below one already sent) is still delivered, never dropped.
+        self.sent_high = max(self.sent_high, event_id)
+        await self.send(text_data=message["text"])
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if not self.bucket.take():
+            self.refused += 1
+            if self.refused > ABUSE_LIMIT:
+                await self.close(code=CLOSE_POLICY_VIOLATION)
+                return
+            await self._error("rate_limited", "Too many messages; slow down and retry.")
+            return
+        if text_data is None:
+            await self._error("bad_frame", "Send JSON text frames, not binary ones.")
+            return
+        if len(text_data) > settings.KONTOR_WS_MAX_FRAME_BYTES or (
+            len(text_data.encode()) > settings.KONTOR_WS_MAX_FRAME_BYTES
+        ):
+            await self._error("frame_too_large", "The message is larger than 64 KiB.")
+            return
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            await self._error("bad_json", "The message is not valid JSON.")
+            return
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            await self._error("bad_frame", 'A message must be a JSON object with a "type".')
+            return
+        await self._dispatch(frame)
+
+    async def _dispatch(self, frame: dict[str, Any]) -> None:
+        handler = handler_for(frame["type"])
+        if handler is None:
+            await self._error("unknown_type", f"Unknown message type {frame['type'][:64]!r}.")
+            return
+        try:
+            reply = await handler(self.connection, frame)
+        except ActionError as refusal:
+            await self._error(refusal.code, refusal.message)
+            return
+        except Exception:
+            logger.exception("Socket action %s failed", frame["type"][:64])
+            await self._error("server_error", "Something went wrong on our side; try again.")
+            return
+        if reply is not None:
+            await self.send(text_data=json.dumps(reply, separators=(",", ":")))
+
+    async def _error(self, code: str, message: str) -> None:
+        await self.send(
+            text_data=json.dumps({"type": "error", "code": code, "message": message})
+        )

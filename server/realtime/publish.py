@@ -1,0 +1,77 @@
+"""`publish`: the only way a change reaches the sockets.
+
+The Event row is written in the caller's transaction; the push to the Channels groups happens on
+commit, so a rolled-back change pushes nothing. If the push fails (Redis down), the change and its
+row stand, the failure is logged, and the client gets the event when it resumes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from server.tenancy.models import Audience, Company
+
+from .models import Event
+
+logger = logging.getLogger(__name__)
+
+
+def group_name(company_id: int, audience: str) -> str:
+    return f"company.{company_id}.{audience}"
+
+
+def event_frame(event: Event) -> str:
+    """The socket frame of an event, as JSON text; replayed and live frames are the same."""
+    return json.dumps(
+        {
+            "type": "event",
+            "id": event.id,
+            "company": event.company_id,
+            "kind": event.kind,
+            "data": event.payload,
+            "at": event.created_at.isoformat().replace("+00:00", "Z"),
+        },
+        separators=(",", ":"),
+        cls=DjangoJSONEncoder,
+    )
+
+
+def publish(
+    company: Company | int, kind: str, payload: dict[str, Any], audience: str = Audience.SHARED
+) -> Event:
+    """Record an event for `company` and push it to the sockets once the transaction commits."""
+    if audience not in Audience.values:
+        raise ValueError(f"Unknown audience {audience!r}.")
+    company_id = company if isinstance(company, int) else company.pk
+    # Round-trip through the encoder so the stored payload is exactly what clients receive.
+    clean_payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+    event = Event.objects.create(
+        company_id=company_id,
+        audience=audience,
+        kind=kind,
+        payload=clean_payload,
+        created_at=timezone.now(),
+    )
+    frame = event_frame(event)
+    group = group_name(company_id, audience)
+    transaction.on_commit(lambda: _push(group, event.id, frame), robust=True)
+    return event
+
+
+def _push(group: str, event_id: int, frame: str) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, {"type": "event.frame", "id": event_id, "text": frame})
+    except Exception:
+        # The row is committed; the client will receive the event on its next resume.
+        logger.exception("Pushing event %s to %s failed; clients will get it on resume", event_id, group)

@@ -1,0 +1,124 @@
+"""The one place that decides who may see and touch which company's items.
+
+Views, API views, consumers and tasks call these helpers; none filters by hand. Anything out of a
+user's reach is reported as "not found" so that ids leak nothing.
+
+- Office owners: every company of their office, shared and internal items.
+- Accountants and assistants: the companies they are assigned to, shared and internal items.
+- Client members: their own companies, shared items only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from .models import Assignment, Audience, Company, CompanyMember, OfficeMember, StaffRole
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from server.accounts.models import User
+
+M = TypeVar("M", bound=Model)
+
+
+class NotPermitted(Exception):
+    """The user can see the object but may not do this to it (a client editing office data)."""
+
+    code = "permission_denied"
+
+    def __init__(self, message: str = "You may not do this.") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _is_signed_in(user: User | AnonymousUser | None) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def staff_company_ids(user: User) -> set[int]:
+    """Companies whose internal items this user may see: as owner, or as assigned staff."""
+    if not _is_signed_in(user):
+        return set()
+    owner_offices = OfficeMember.objects.filter(user=user, role=StaffRole.OWNER).values("office")
+    staff_offices = OfficeMember.objects.filter(user=user).values("office")
+    owned = Company.objects.filter(office__in=owner_offices).values_list("id", flat=True)
+    # An assignment counts only while the user is still staff of the company's current office.
+    assigned = Assignment.objects.filter(
+        user=user, company__office__in=staff_offices
+    ).values_list("company_id", flat=True)
+    return set(owned) | set(assigned)
+
+
+def client_company_ids(user: User) -> set[int]:
+    if not _is_signed_in(user):
+        return set()
+    return set(CompanyMember.objects.filter(user=user).values_list("company_id", flat=True))
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What one user can see, computed once (for example when a socket connects)."""
+
+    staff: frozenset[int]
+    client: frozenset[int]
+
+    @property
+    def shared_only(self) -> frozenset[int]:
+        return self.client - self.staff
+
+    def audience_for(self, company_id: int) -> str | None:
+        if company_id in self.staff:
+            return Audience.INTERNAL
+        if company_id in self.client:
+            return Audience.SHARED
+        return None
+
+    def item_filter(self, company_field: str = "company_id") -> Q:
+        """A filter for items that carry a company and an audience."""
+        return Q(**{f"{company_field}__in": self.staff}) | Q(
+            **{f"{company_field}__in": self.shared_only, "audience": Audience.SHARED}
+        )
+
+
+def reach_of(user: User | AnonymousUser | None) -> Reach:
+    if not _is_signed_in(user):
+        return Reach(frozenset(), frozenset())
+    return Reach(frozenset(staff_company_ids(user)), frozenset(client_company_ids(user)))  # type: ignore[arg-type]
+
+
+def companies_for(user: User, queryset: QuerySet[Company] | None = None) -> QuerySet[Company]:
+    reach = reach_of(user)
+    queryset = Company.objects.all() if queryset is None else queryset
+    return queryset.filter(id__in=reach.staff | reach.client)
+
+
+def visible_to(user: User, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Items (with `company` and `audience`) the user may see."""
+    return queryset.filter(reach_of(user).item_filter())
+
+
+def company_get(user: User, company_id: int | str) -> Company:
+    """The company if the user may see it, else Http404."""
+    try:
+        return companies_for(user).get(pk=int(company_id))
+    except (Company.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such company.") from None
+
+
+def is_staff_of(user: User, company: Company) -> bool:
+    return company.pk in staff_company_ids(user)
+
+
+def require_staff(user: User, company: Company) -> None:
+    """For office-only actions on a company the user can already see."""
+    if not is_staff_of(user, company):
+        raise NotPermitted("Only the office can do this.")
+
+
+def is_office_staff(user: User) -> bool:
+    return _is_signed_in(user) and OfficeMember.objects.filter(user=user).exists()

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from server.accounts.api import MeApi, TokenApi, WsTicketApi
+from server.tenancy.api import CompanyDetailApi, CompanyListApi
+
+api_v1 = [
+    path("auth/token/", TokenApi.as_view(), name="auth-token"),
+    path("ws-ticket/", WsTicketApi.as_view(), name="ws-ticket"),
+    path("me/", MeApi.as_view(), name="me"),
+    path("companies/", CompanyListApi.as_view(), name="company-list"),
+    path("companies/<int:company_id>/", CompanyDetailApi.as_view(), name="company-detail"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"))),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("frontend.urls")),
+]
