@@ -31,3 +31,30 @@ def _clear_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def daphne_servers():
+    """Start daphne processes on the test database: `start(extra_env)`; all stop after the test."""
+    from .servers import daphne_start
+
+    started = []
+
+    def start(extra_env: dict[str, str] | None = None):
+        server = daphne_start(extra_env)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def private_redis():
+    from .servers import PrivateRedis
+
+    redis = PrivateRedis()
+    redis.start()
+    yield redis
+    redis.stop()
