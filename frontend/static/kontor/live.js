@@ -1,0 +1,169 @@
+// The live socket of one browser tab: connects to /ws/, resumes after the highest event id seen,
+// drops ids it already has, and hands every event to the page as a DOM event.
+//
+//   document.addEventListener("kontor:event", (e) => e.detail)            every event frame
+//   document.addEventListener("kontor:event:company.updated", ...)        one kind
+//   import { onEvent, send } from "./live.js"                             the same, as functions
+//
+// Protocol: docs/realtime.md. Ids normally increase, but an event that committed late can arrive
+// after a higher one, and a resume replays a lookback window: hence the set of seen ids.
+
+const SEEN_LIMIT = 5000;
+const BACKOFF_FIRST_MS = 500;
+const BACKOFF_CAP_MS = 30000;
+const PING_EVERY_MS = 25000;
+// No frame at all (not even a pong) for this long: the connection is dead without having said so.
+const SILENCE_LIMIT_MS = 2 * PING_EVERY_MS + 5000;
+
+const stateElement = document.getElementById("live-state");
+let highest = Number.parseInt(document.body.dataset.lastEvent || "0", 10) || 0;
+const seen = new Set(); // insertion order = age; the oldest id is evicted first
+let socket = null;
+let state = "connecting";
+let failures = 0;
+let retryTimer = null;
+let pingTimer = null;
+let lastFrameAt = 0;
+
+function stateShow(next) {
+  state = next;
+  if (!stateElement) return;
+  stateElement.dataset.state = next;
+  const label = stateElement.dataset[`label${next[0].toUpperCase()}${next.slice(1)}`];
+  if (label && stateElement.textContent !== label) stateElement.textContent = label;
+}
+
+function remember(id) {
+  if (seen.has(id)) return false;
+  seen.add(id);
+  if (seen.size > SEEN_LIMIT) seen.delete(seen.values().next().value);
+  if (id > highest) highest = id;
+  return true;
+}
+
+function socketUrl() {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  return `${scheme}//${location.host}/ws/?after=${highest}`;
+}
+
+function deliver(frame) {
+  if (!Number.isInteger(frame.id) || !remember(frame.id)) return;
+  document.dispatchEvent(new CustomEvent("kontor:event", { detail: frame }));
+  document.dispatchEvent(new CustomEvent(`kontor:event:${frame.kind}`, { detail: frame }));
+}
+
+function receive(message) {
+  lastFrameAt = Date.now();
+  let frame;
+  try {
+    frame = JSON.parse(message.data);
+  } catch {
+    return;
+  }
+  if (frame.type === "event") deliver(frame);
+  else if (frame.type === "reset") location.reload(); // too much missed: the page reloads its state
+  else if (frame.type === "error") console.warn("kontor live:", frame.code, frame.message);
+}
+
+function connect() {
+  clearTimeout(retryTimer);
+  retryTimer = null;
+  if (navigator.onLine === false) {
+    stateShow("offline");
+    return; // the "online" listener below tries again
+  }
+  const current = new WebSocket(socketUrl());
+  socket = current;
+  current.addEventListener("open", () => {
+    failures = 0; // a successful open resets the backoff
+    lastFrameAt = Date.now();
+    stateShow("live");
+    pingTimer = setInterval(() => {
+      if (Date.now() - lastFrameAt > SILENCE_LIMIT_MS) current.close();
+      else send({ type: "ping" });
+    }, PING_EVERY_MS);
+  });
+  current.addEventListener("message", receive);
+  current.addEventListener("close", () => {
+    if (socket !== current) return;
+    clearInterval(pingTimer);
+    socket = null;
+    retryLater();
+  });
+}
+
+function retryLater() {
+  if (retryTimer !== null) return;
+  if (navigator.onLine === false) {
+    stateShow("offline");
+    return;
+  }
+  stateShow("reconnecting");
+  // Exponential backoff with jitter: a server restart is not met by every tab at the same instant.
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_FIRST_MS * 2 ** failures);
+  failures += 1;
+  const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+  retryTimer = setTimeout(connect, delay);
+}
+
+window.addEventListener("online", () => {
+  if (socket === null) {
+    failures = 0;
+    connect();
+  }
+});
+window.addEventListener("offline", () => {
+  stateShow("offline");
+  if (socket !== null) socket.close(); // reconnects with a fresh resume once back online
+});
+window.addEventListener("pagehide", () => {
+  // Leaving the page: close quietly so that no reconnect is scheduled.
+  const current = socket;
+  socket = null;
+  clearInterval(pingTimer);
+  if (current) current.close(1000);
+});
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted && socket === null) connect(); // back from the back/forward cache
+});
+
+/** Call `fn(frame)` for every event of `kind` ("*" for all); returns a function that stops it. */
+export function onEvent(kind, fn) {
+  const type = kind === "*" ? "kontor:event" : `kontor:event:${kind}`;
+  const listener = (event) => fn(event.detail);
+  document.addEventListener(type, listener);
+  return () => document.removeEventListener(type, listener);
+}
+
+/** Send a frame to the server; false when the socket is not open (the caller may retry). */
+export function send(frame) {
+  if (socket === null || socket.readyState !== WebSocket.OPEN) return false;
+  socket.send(JSON.stringify(frame));
+  return true;
+}
+
+/** The CSRF token for fetch() calls that change something (header X-CSRFToken). */
+export function csrfToken() {
+  return document.querySelector('meta[name="csrf-token"]')?.content ?? "";
+}
+
+export function liveState() {
+  return state;
+}
+
+// For the console and the browser tests.
+window.kontorLive = {
+  get socket() {
+    return socket;
+  },
+  get highest() {
+    return highest;
+  },
+  get state() {
+    return state;
+  },
+  onEvent,
+  send,
+};
+
+connect();
