@@ -1,9 +1,9 @@
 """`kontor`: the demo, the servers, the workers, and every Django management command.
 
-    kontor demo [--port 8000]      migrate, load the demo data, serve on 127.0.0.1
-    kontor serve [--bind H] [--port P] [--proxy-headers]
-    kontor worker | kontor beat    Celery
-    kontor <django command> ...    e.g. kontor migrate, kontor createsuperuser
+kontor demo [--port 8000]      migrate, load the demo data, serve on 127.0.0.1
+kontor serve [--bind H] [--port P] [--proxy-headers]
+kontor worker | kontor beat    Celery
+kontor <django command> ...    e.g. kontor migrate, kontor createsuperuser
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -26,7 +27,7 @@ from server.tenancy.services import company_create
 
 OFFICE_NAME = "Kontor Demo"
 
-COMPANIES = [
+COMPANIES: list[tuple[str, str, dict[str, Any]]] = [
     # (login, name, profile)
     ("client.be@demo.kontor", "Atelier Leie BV", dict(
         country="BE", vat_number="BE0123456749", legal_form="BV", vat_regime="quarterly",
@@ -72,7 +73,9 @@ def demo_load() -> DemoLogins:
     office, _ = Office.objects.get_or_create(name=OFFICE_NAME)
     owner = _person("owner@demo.kontor", "Olivia", "Owner", password)
     accountant = _person("accountant@demo.kontor", "Adam", "Accountant", password)
-    OfficeMember.objects.get_or_create(office=office, user=owner, defaults={"role": StaffRole.OWNER})
+    OfficeMember.objects.get_or_create(
+        office=office, user=owner, defaults={"role": StaffRole.OWNER}
+    )
     OfficeMember.objects.get_or_create(
         office=office, user=accountant, defaults={"role": StaffRole.ACCOUNTANT}
     )

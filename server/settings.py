@@ -230,6 +230,8 @@ KONTOR_REPLAY_LOOKBACK_SECONDS = int(_env("KONTOR_REPLAY_LOOKBACK_SECONDS", "15"
 KONTOR_REPLAY_MAX_EVENTS = int(_env("KONTOR_REPLAY_MAX_EVENTS", "2000"))
 KONTOR_EVENT_RETENTION_DAYS = int(_env("KONTOR_EVENT_RETENTION_DAYS", "30"))
 KONTOR_WS_MAX_FRAME_BYTES = 64 * 1024
+# How often a socket renews its group memberships (channels-redis expires them after a day).
+KONTOR_WS_REJOIN_SECONDS = int(_env("KONTOR_WS_REJOIN_SECONDS", "3600"))
 # Client frames per second a connection may send (sustained), and the burst it may save up.
 KONTOR_WS_RATE = float(_env("KONTOR_WS_RATE", "20"))
 KONTOR_WS_BURST = int(_env("KONTOR_WS_BURST", "40"))

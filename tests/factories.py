@@ -22,7 +22,9 @@ _seq = itertools.count(1)
 
 
 def user_make(email: str | None = None, password: str = PASSWORD) -> User:
-    return User.objects.create_user(email=email or f"person{next(_seq)}@example.test", password=password)
+    return User.objects.create_user(
+        email=email or f"person{next(_seq)}@example.test", password=password
+    )
 
 
 def office_make(name: str | None = None) -> Office:

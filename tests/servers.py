@@ -23,7 +23,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_for_port(port: int, timeout: float = 30.0, process: subprocess.Popen | None = None) -> None:
+def wait_for_port(
+    port: int, timeout: float = 30.0, process: subprocess.Popen | None = None
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
@@ -79,10 +81,22 @@ def daphne_start(extra_env: dict[str, str] | None = None) -> DaphneServer:
     what it writes is committed and visible to the server process.
     """
     port = free_port()
-    log_file = tempfile.NamedTemporaryFile(prefix=f"daphne-{port}-", suffix=".log", delete=False)
+    # The log outlives this function: the server writes to it until the test stops it.
+    log_file = tempfile.NamedTemporaryFile(  # noqa: SIM115
+        prefix=f"daphne-{port}-", suffix=".log", delete=False
+    )
     env = {**os.environ, "DATABASE_URL": test_database_url(), **(extra_env or {})}
     process = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "server.asgi:application"],
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "server.asgi:application",
+        ],
         cwd=ROOT,
         env=env,
         stdout=log_file,

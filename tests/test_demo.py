@@ -28,7 +28,7 @@ def _request(url: str, body: dict | None = None, token: str | None = None, metho
         headers["Authorization"] = f"Token {token}"
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, headers=headers, method=method)
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback only)
+    with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
 
 
@@ -66,7 +66,9 @@ def test_demo_serves_the_embedded_stack_and_loads_idempotently(tmp_path: Path) -
         password = _printed_password(demo)
         wait_for_port(port, process=demo)
         base = f"http://127.0.0.1:{port}"
-        token = _request(f"{base}/api/v1/auth/token/", {"email": "accountant@demo.kontor", "password": password})["token"]
+        token = _request(
+            f"{base}/api/v1/auth/token/", {"email": "accountant@demo.kontor", "password": password}
+        )["token"]
         companies = _request(f"{base}/api/v1/companies/", token=token, method="GET")
         assert sorted(c["country"] for c in companies) == ["BE", "PL"]
         client_token = _request(
@@ -78,7 +80,11 @@ def test_demo_serves_the_embedded_stack_and_loads_idempotently(tmp_path: Path) -
             ticket = _request(f"{base}/api/v1/ws-ticket/", {}, token=client_token)["ticket"]
             async with connect(f"ws://127.0.0.1:{port}/ws/?ticket={ticket}") as socket:
                 await asyncio.to_thread(
-                    _request, f"{base}/api/v1/companies/{be['id']}/", {"legal_form": "SRL"}, token, "PATCH"
+                    _request,
+                    f"{base}/api/v1/companies/{be['id']}/",
+                    {"legal_form": "SRL"},
+                    token,
+                    "PATCH",
                 )
                 return json.loads(await asyncio.wait_for(socket.recv(), 10))
 
@@ -95,9 +101,12 @@ def test_demo_serves_the_embedded_stack_and_loads_idempotently(tmp_path: Path) -
         assert _printed_password(demo) == password
         wait_for_port(port, process=demo)
         token = _request(
-            f"http://127.0.0.1:{port}/api/v1/auth/token/", {"email": "owner@demo.kontor", "password": password}
+            f"http://127.0.0.1:{port}/api/v1/auth/token/",
+            {"email": "owner@demo.kontor", "password": password},
         )["token"]
-        companies = _request(f"http://127.0.0.1:{port}/api/v1/companies/", token=token, method="GET")
+        companies = _request(
+            f"http://127.0.0.1:{port}/api/v1/companies/", token=token, method="GET"
+        )
         assert sorted(c["country"] for c in companies) == ["BE", "NO", "PL"]
     finally:
         demo.terminate()

@@ -46,7 +46,8 @@ class WsTicketApi(APIView):
     def post(self, request: Request) -> Response:
         issued = ws_ticket_issue(user=request.user)  # type: ignore[arg-type]
         return Response(
-            {"ticket": issued.ticket, "expires_in": issued.expires_in}, status=status.HTTP_201_CREATED
+            {"ticket": issued.ticket, "expires_in": issued.expires_in},
+            status=status.HTTP_201_CREATED,
         )
 
 

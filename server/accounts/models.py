@@ -1,6 +1,7 @@
 """People sign in with their e-mail address; there is no separate user name."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -36,9 +37,9 @@ class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[assignment,misc]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
@@ -59,6 +60,9 @@ class WsTicket(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"socket ticket of {self.user_id}, expires {self.expires_at:%Y-%m-%d %H:%M:%S}"
+
     @staticmethod
-    def expiry(seconds: int) -> "timezone.datetime":
+    def expiry(seconds: int) -> datetime:
         return timezone.now() + timedelta(seconds=seconds)

@@ -6,6 +6,8 @@ client frames are JSON objects with a `type`, dispatched to the handlers in `act
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -71,6 +73,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        self.rejoin = asyncio.create_task(self._rejoin_periodically())
         after = self._after()
         if after is not None:
             await self._replay(after)
@@ -94,7 +97,19 @@ class LiveConsumer(AsyncWebsocketConsumer):
             self.replayed.add(event_id)
             self.sent_high = max(self.sent_high, event_id)
 
+    async def _rejoin_periodically(self) -> None:
+        # channels-redis forgets group members after its group expiry (a day by default); a tab
+        # left open longer would go deaf without a word. Joining again renews the membership.
+        while True:
+            await asyncio.sleep(settings.KONTOR_WS_REJOIN_SECONDS)
+            for group in self.joined:
+                await self.channel_layer.group_add(group, self.channel_name)
+
     async def disconnect(self, code: int) -> None:
+        if rejoin := getattr(self, "rejoin", None):
+            rejoin.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await rejoin
         for group in getattr(self, "joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -152,6 +167,4 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.send(text_data=json.dumps(reply, separators=(",", ":")))
 
     async def _error(self, code: str, message: str) -> None:
-        await self.send(
-            text_data=json.dumps({"type": "error", "code": code, "message": message})
-        )
+        await self.send(text_data=json.dumps({"type": "error", "code": code, "message": message}))

@@ -71,7 +71,11 @@ def _push(group: str, event_id: int, frame: str) -> None:
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(group, {"type": "event.frame", "id": event_id, "text": frame})
+        async_to_sync(layer.group_send)(
+            group, {"type": "event.frame", "id": event_id, "text": frame}
+        )
     except Exception:
         # The row is committed; the client will receive the event on its next resume.
-        logger.exception("Pushing event %s to %s failed; clients will get it on resume", event_id, group)
+        logger.exception(
+            "Pushing event %s to %s failed; clients will get it on resume", event_id, group
+        )

@@ -40,7 +40,9 @@ def replay_after(reach: Reach, after: int) -> Replay:
         lookback = timedelta(seconds=settings.KONTOR_REPLAY_LOOKBACK_SECONDS)
         window |= Q(created_at__gte=anchor["created_at"] - lookback)
     limit = settings.KONTOR_REPLAY_MAX_EVENTS
-    rows = list(Event.objects.filter(reach.item_filter()).filter(window).order_by("id")[: limit + 1])
+    rows = list(
+        Event.objects.filter(reach.item_filter()).filter(window).order_by("id")[: limit + 1]
+    )
     if len(rows) > limit:
         return RESET
     return Replay(frames=[(row.id, event_frame(row)) for row in rows])

@@ -48,9 +48,9 @@ def staff_company_ids(user: User) -> set[int]:
     staff_offices = OfficeMember.objects.filter(user=user).values("office")
     owned = Company.objects.filter(office__in=owner_offices).values_list("id", flat=True)
     # An assignment counts only while the user is still staff of the company's current office.
-    assigned = Assignment.objects.filter(
-        user=user, company__office__in=staff_offices
-    ).values_list("company_id", flat=True)
+    assigned = Assignment.objects.filter(user=user, company__office__in=staff_offices).values_list(
+        "company_id", flat=True
+    )
     return set(owned) | set(assigned)
 
 

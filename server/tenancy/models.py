@@ -5,7 +5,7 @@ Who may see what is decided in `access.py`; the managers here only expose its he
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.db import models
@@ -61,7 +61,7 @@ class CompanyQuerySet(models.QuerySet["Company"]):
     def for_user(self, user: User) -> CompanyQuerySet:
         from .access import companies_for
 
-        return companies_for(user, self)
+        return cast(CompanyQuerySet, companies_for(user, self))
 
 
 class Company(models.Model):
@@ -73,7 +73,9 @@ class Company(models.Model):
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
     vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
     legal_form = models.CharField(_("legal form"), max_length=40, blank=True)
-    fiscal_year_end_month = models.PositiveSmallIntegerField(_("fiscal year end (month)"), default=12)
+    fiscal_year_end_month = models.PositiveSmallIntegerField(
+        _("fiscal year end (month)"), default=12
+    )
     fiscal_year_end_day = models.PositiveSmallIntegerField(_("fiscal year end (day)"), default=31)
     vat_regime = models.CharField(
         _("VAT regime"), max_length=12, choices=VatRegime.choices, default=VatRegime.MONTHLY
@@ -153,4 +155,4 @@ class TenantQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> TenantQuerySet:
         from .access import visible_to
 
-        return visible_to(user, self)
+        return cast(TenantQuerySet, visible_to(user, self))

@@ -17,5 +17,5 @@ def company_detail(*, user: User, company_id: int | str) -> Company:
 
 
 def my_side(*, user: User, company: Company) -> str:
-    """"office" when the user serves the company, "client" when the user belongs to it."""
+    """ "office" when the user serves the company, "client" when the user belongs to it."""
     return "office" if company.pk in reach_of(user).staff else "client"

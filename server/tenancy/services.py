@@ -55,7 +55,12 @@ def company_update(*, actor: User, company: Company, changes: dict[str, Any]) ->
         _fiscal_year_end_check(company.fiscal_year_end_month, company.fiscal_year_end_day)
         company.full_clean(exclude=["office"])
         company.save()
-        publish(company, COMPANY_UPDATED, dict(company_payload(company, sorted(changes))), Audience.SHARED)
+        publish(
+            company,
+            COMPANY_UPDATED,
+            dict(company_payload(company, sorted(changes))),
+            Audience.SHARED,
+        )
     return company
 
 

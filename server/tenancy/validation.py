@@ -21,8 +21,9 @@ def vat_number_clean(country: str, number: str) -> str:
     try:
         compact = module.validate(number)
     except StdnumError:
+        example = _VAT_EXAMPLES[country]
         raise ValidationError(
-            f"{number!r} is not a valid VAT number for {country}; for example {_VAT_EXAMPLES[country]}."
+            f"{number!r} is not a valid VAT number for {country}; for example {example}."
         ) from None
     # Store one form per country: the country prefix followed by the digits.
     suffix = "MVA" if country == "NO" else ""

@@ -55,7 +55,9 @@ async def socket_open(
     return socket, accepted
 
 
-async def frames_until_quiet(socket: WebsocketCommunicator, quiet: float = 0.3) -> list[dict[str, Any]]:
+async def frames_until_quiet(
+    socket: WebsocketCommunicator, quiet: float = 0.3
+) -> list[dict[str, Any]]:
     """Every frame the server sends until it has been silent for `quiet` seconds."""
     frames = []
     while not await socket.receive_nothing(timeout=quiet, interval=0.01):
@@ -64,6 +66,8 @@ async def frames_until_quiet(socket: WebsocketCommunicator, quiet: float = 0.3) 
 
 
 @database_sync_to_async
-def publish_committed(company: Company, kind: str = "test.ping", audience: str = "shared", **data: Any) -> int:
+def publish_committed(
+    company: Company, kind: str = "test.ping", audience: str = "shared", **data: Any
+) -> int:
     with transaction.atomic():
         return publish(company, kind, data, audience).id

@@ -51,7 +51,9 @@ async def test_ticket_opens_one_socket_once(world: World) -> None:
     _, accepted = await socket_open(origin=None, ticket="made-up")
     assert not accepted
     # A ticket with a foreign Origin is still refused: the Origin is checked whenever it is sent.
-    _, accepted = await socket_open(origin=b"https://evil.example", ticket=await ticket_for(world.client))
+    _, accepted = await socket_open(
+        origin=b"https://evil.example", ticket=await ticket_for(world.client)
+    )
     assert not accepted
 
 
@@ -142,7 +144,10 @@ async def test_resume_delivers_exactly_the_missed_events_in_order_once(world: Wo
     assert new == [*missed, live]
     # The lookback may repeat ids the client already had, which it drops; nothing else.
     assert {frame["id"] for frame in frames if frame["id"] <= seen} <= {seen}
-    assert [frame["data"].get("n") for frame in frames if frame["id"] > seen] == [*range(50), "live"]
+    assert [frame["data"].get("n") for frame in frames if frame["id"] > seen] == [
+        *range(50),
+        "live",
+    ]
     await socket.disconnect()
 
 
@@ -232,7 +237,9 @@ async def test_too_large_a_gap_asks_for_a_reload(world: World, settings) -> None
         (json.dumps({"type": "ping", "pad": "x" * (64 * 1024)}), "frame_too_large"),
     ],
 )
-async def test_bad_frames_get_an_error_and_the_socket_stays_open(world: World, frame: str, code: str) -> None:
+async def test_bad_frames_get_an_error_and_the_socket_stays_open(
+    world: World, frame: str, code: str
+) -> None:
     socket, _ = await socket_open(world.client)
     await socket.send_to(text_data=frame)
     error = await socket.receive_json_from(timeout=3)
@@ -249,7 +256,9 @@ async def test_binary_frames_are_refused(world: World) -> None:
     await socket.disconnect()
 
 
-async def test_a_flood_is_throttled_then_closed_without_touching_others(world: World, settings) -> None:
+async def test_a_flood_is_throttled_then_closed_without_touching_others(
+    world: World, settings
+) -> None:
     settings.KONTOR_WS_RATE, settings.KONTOR_WS_BURST = 5, 5
     flooder, _ = await socket_open(world.client)
     bystander, _ = await socket_open(world.client_member)
@@ -275,3 +284,19 @@ async def test_a_flood_is_throttled_then_closed_without_touching_others(world: W
     event_id = await publish_committed(world.company)
     assert (await bystander.receive_json_from(timeout=3))["id"] == event_id
     await bystander.disconnect()
+
+
+async def test_a_socket_renews_group_memberships_the_layer_forgot(world: World, settings) -> None:
+    from channels.layers import get_channel_layer
+
+    settings.KONTOR_WS_REJOIN_SECONDS = 0.2
+    socket, _ = await socket_open(world.client)
+    layer = get_channel_layer()
+    # What channels-redis does on its own after the group expiry: forget the group's members.
+    group_key = layer._group_key(f"company.{world.company.id}.shared")
+    connection = layer.connection(layer.consistent_hash(group_key))
+    await connection.delete(group_key)
+    await asyncio.sleep(0.5)
+    event_id = await publish_committed(world.company)
+    assert (await socket.receive_json_from(timeout=3))["id"] == event_id
+    await socket.disconnect()

@@ -40,7 +40,7 @@ def _patch_company(base_url: str, token: str, company_id: int, name: str) -> int
         method="PATCH",
         headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback only)
+    with urllib.request.urlopen(request, timeout=10) as response:
         return int(response.status)
 
 
@@ -100,7 +100,7 @@ async def test_events_published_while_redis_is_down_arrive_on_resume(
     private_redis.start()
 
     resumed = await _resume(server, world.client, after=seen)
-    names = []
+    names: list[str] = []
     try:
         while len(names) < 2:
             frame = await _next_event(resumed)

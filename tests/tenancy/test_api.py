@@ -36,13 +36,20 @@ def test_staff_edit_publishes_company_updated_to_both_sides(world: World) -> Non
     assert event.company_id == world.company.id
     assert event.audience == "shared"
     assert event.payload["name"] == "Alpha Renamed BV"
-    assert event.payload["changed"] == ["fiscal_year_end_day", "fiscal_year_end_month", "name", "vat_number"]
+    assert event.payload["changed"] == [
+        "fiscal_year_end_day",
+        "fiscal_year_end_month",
+        "name",
+        "vat_number",
+    ]
 
 
 def test_client_may_read_but_not_edit_its_company(world: World) -> None:
     client = api_as(world.client)
     assert client.get(f"/api/v1/companies/{world.company.id}/").status_code == 200
-    response = client.patch(f"/api/v1/companies/{world.company.id}/", {"name": "Mine"}, format="json")
+    response = client.patch(
+        f"/api/v1/companies/{world.company.id}/", {"name": "Mine"}, format="json"
+    )
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
     world.company.refresh_from_db()
@@ -61,8 +68,12 @@ def test_client_may_read_but_not_edit_its_company(world: World) -> None:
         ({"currency": "euro"}, "currency"),
     ],
 )
-def test_bad_profile_edits_get_a_clear_error_and_change_nothing(world: World, changes, field) -> None:
-    response = api_as(world.owner).patch(f"/api/v1/companies/{world.company.id}/", changes, format="json")
+def test_bad_profile_edits_get_a_clear_error_and_change_nothing(
+    world: World, changes, field
+) -> None:
+    response = api_as(world.owner).patch(
+        f"/api/v1/companies/{world.company.id}/", changes, format="json"
+    )
     assert response.status_code == 400, response.content
     body = response.json()
     assert body["code"] == "invalid"
