@@ -8,9 +8,8 @@ from django.core.asgi import get_asgi_application
 
 django_http = get_asgi_application()  # sets Django up before the consumers are imported
 
-from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
-
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 from django.urls import path  # noqa: E402
 
 from server.realtime.consumers import LiveConsumer  # noqa: E402
