@@ -38,7 +38,7 @@ def wait_for_port(
     raise TimeoutError(f"Nothing listened on 127.0.0.1:{port} after {timeout} s.")
 
 
-def test_database_url() -> str:
+def current_database_url() -> str:
     """The URL of the database this test runs on (pytest-django's test database)."""
     s = connection.settings_dict
     if connection.vendor != "postgresql":
@@ -85,7 +85,7 @@ def daphne_start(extra_env: dict[str, str] | None = None) -> DaphneServer:
     log_file = tempfile.NamedTemporaryFile(  # noqa: SIM115
         prefix=f"daphne-{port}-", suffix=".log", delete=False
     )
-    env = {**os.environ, "DATABASE_URL": test_database_url(), **(extra_env or {})}
+    env = {**os.environ, "DATABASE_URL": current_database_url(), **(extra_env or {})}
     process = subprocess.Popen(
         [
             sys.executable,

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from .models import User, WsTicket
@@ -17,12 +18,12 @@ from .models import User, WsTicket
 
 class SignInError(Exception):
     code = "invalid_credentials"
-    message = "The e-mail address or the password is wrong."
+    message = _("The e-mail address or the password is wrong.")
 
 
 class SignInThrottled(SignInError):
     code = "too_many_attempts"
-    message = "Too many failed sign-ins. Wait a few minutes, then try again."
+    message = _("Too many failed sign-ins. Wait a few minutes, then try again.")
 
 
 def _failure_keys(email: str, client_address: str) -> list[str]:
