@@ -9,6 +9,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from server.errors import DomainError
 from server.tenancy.access import NotPermitted
 
 
@@ -26,6 +27,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         exc = exceptions.ValidationError(detail)
+    if isinstance(exc, DomainError):
+        return Response({"code": exc.code, "message": exc.message}, status=exc.status)
     if isinstance(exc, NotPermitted):
         return Response(
             {"code": exc.code, "message": exc.message}, status=status.HTTP_403_FORBIDDEN

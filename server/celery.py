@@ -12,4 +12,11 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "realtime.events_prune": {"task": "realtime.events_prune", "schedule": 24 * 3600},
     "accounts.ws_tickets_prune": {"task": "accounts.ws_tickets_prune", "schedule": 3600},
+    # Hourly, yet one reminder per document per day: the service claims the day first.
+    "dossier.acknowledgement_reminders": {
+        "task": "dossier.acknowledgement_reminders",
+        "schedule": 3600,
+    },
+    "dossier.documents_purge": {"task": "dossier.documents_purge", "schedule": 24 * 3600},
+    "dossier.direct_uploads_expire": {"task": "dossier.direct_uploads_expire", "schedule": 3600},
 }

@@ -255,6 +255,17 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 
+# --- Dossier -----------------------------------------------------------------------------------
+# Uploads through Kontor (streamed to a temp file, hashed, then to storage); larger files go
+# straight to S3 with a presigned POST.
+KONTOR_UPLOAD_MAX_BYTES = int(_env("KONTOR_UPLOAD_MAX_BYTES", str(100 * 1024 * 1024)))
+KONTOR_DIRECT_UPLOAD_MAX_BYTES = int(_env("KONTOR_DIRECT_UPLOAD_MAX_BYTES", str(5 * 1024**3)))
+KONTOR_DIRECT_UPLOAD_SECONDS = 3600
+KONTOR_DOWNLOAD_LINK_SECONDS = int(_env("KONTOR_DOWNLOAD_LINK_SECONDS", "60"))
+KONTOR_TRASH_RETENTION_DAYS = int(_env("KONTOR_TRASH_RETENTION_DAYS", "30"))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = None
+
 # --- Language and time -------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [

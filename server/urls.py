@@ -1,11 +1,11 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from server.accounts.api import MeApi, TokenApi, WsTicketApi
 from server.tenancy.api import CompanyDetailApi, CompanyListApi
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenApi.as_view(), name="auth-token"),
     path("ws-ticket/", WsTicketApi.as_view(), name="ws-ticket"),
     path("me/", MeApi.as_view(), name="me"),
@@ -13,6 +13,7 @@ api_v1 = [
     path("companies/<int:company_id>/", CompanyDetailApi.as_view(), name="company-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include("dossier.urls")),
 ]
 
 urlpatterns = [

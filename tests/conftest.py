@@ -26,6 +26,11 @@ def api_as(user: User) -> APIClient:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    settings.PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     # Sign-in throttling counts live in the cache; each test starts with none.
     from django.core.cache import cache

@@ -7,7 +7,13 @@ from rest_framework.views import APIView
 
 from server.tenancy.access import is_office_staff
 
-from .services import SignInError, api_token_get_or_create, user_sign_in_check, ws_ticket_issue
+from .services import (
+    SignInError,
+    api_token_get_or_create,
+    signed_in_user,
+    user_sign_in_check,
+    ws_ticket_issue,
+)
 
 
 class TokenApi(APIView):
@@ -44,7 +50,7 @@ class WsTicketApi(APIView):
 
     @extend_schema(request=None, responses={201: OutputSerializer})
     def post(self, request: Request) -> Response:
-        issued = ws_ticket_issue(user=request.user)  # type: ignore[arg-type]
+        issued = ws_ticket_issue(user=signed_in_user(request))
         return Response(
             {"ticket": issued.ticket, "expires_in": issued.expires_in},
             status=status.HTTP_201_CREATED,
@@ -62,12 +68,12 @@ class MeApi(APIView):
 
     @extend_schema(responses={200: OutputSerializer})
     def get(self, request: Request) -> Response:
-        user = request.user
+        user = signed_in_user(request)
         return Response(
             {
                 "id": user.pk,
-                "email": user.email,  # type: ignore[union-attr]
-                "name": user.display_name,  # type: ignore[union-attr]
-                "is_office_staff": is_office_staff(user),  # type: ignore[arg-type]
+                "email": user.email,
+                "name": user.display_name,
+                "is_office_staff": is_office_staff(user),
             }
         )

@@ -6,6 +6,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from server.accounts.services import signed_in_user
+
 from .models import Company, VatRegime
 from .selectors import company_detail, company_list
 from .services import company_update
@@ -32,7 +34,7 @@ class CompanyListApi(APIView):
 
     @extend_schema(responses={200: CompanyOutputSerializer(many=True)})
     def get(self, request: Request) -> Response:
-        companies = company_list(user=request.user)  # type: ignore[arg-type]
+        companies = company_list(user=signed_in_user(request))
         return Response(CompanyOutputSerializer(companies, many=True).data)
 
 
@@ -54,12 +56,12 @@ class CompanyDetailApi(APIView):
 
     @extend_schema(responses={200: CompanyOutputSerializer})
     def get(self, request: Request, company_id: int) -> Response:
-        company = company_detail(user=request.user, company_id=company_id)  # type: ignore[arg-type]
+        company = company_detail(user=signed_in_user(request), company_id=company_id)
         return Response(CompanyOutputSerializer(company).data)
 
     @extend_schema(request=UpdateSerializer, responses={200: CompanyOutputSerializer})
     def patch(self, request: Request, company_id: int) -> Response:
-        company = company_detail(user=request.user, company_id=company_id)  # type: ignore[arg-type]
+        company = company_detail(user=signed_in_user(request), company_id=company_id)
         data = self.UpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
@@ -67,5 +69,5 @@ class CompanyDetailApi(APIView):
             changes["fiscal_year_end_month"], changes["fiscal_year_end_day"] = changes.pop(
                 "fiscal_year_end"
             )
-        company = company_update(actor=request.user, company=company, changes=changes)  # type: ignore[arg-type]
+        company = company_update(actor=signed_in_user(request), company=company, changes=changes)
         return Response(CompanyOutputSerializer(company).data)

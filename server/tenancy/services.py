@@ -14,6 +14,7 @@ from server.realtime.publish import publish
 from .access import require_staff
 from .events import COMPANY_UPDATED, company_payload
 from .models import Audience, Company, Office
+from .signals import company_created
 from .validation import vat_number_clean
 
 EDITABLE_FIELDS = (
@@ -75,5 +76,7 @@ def company_create(
     company = Company(office=office, name=name, country=country, vat_number=vat, **profile)
     _fiscal_year_end_check(company.fiscal_year_end_month, company.fiscal_year_end_day)
     company.full_clean(exclude=["office"])
-    company.save()
+    with transaction.atomic():
+        company.save()
+        company_created.send(sender=Company, company=company)
     return company

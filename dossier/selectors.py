@@ -1,0 +1,120 @@
+"""Reads of the dossier, already scoped to what the user may see (internal items: staff only)."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from server.accounts.models import User
+from server.tenancy.access import reach_of
+from server.tenancy.models import Company
+
+from .models import AccessRecord, DirectUpload, Document, Folder, InboxState, Version
+
+ORDERINGS = {
+    "newest": ("-created_at", "-id"),
+    "oldest": ("created_at", "id"),
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "due": ("due_date", "id"),
+    "amount": ("-amount", "-id"),
+}
+
+
+def folder_list(*, user: User, company: Company) -> QuerySet[Folder]:
+    return Folder.objects.visible_to(user).filter(company=company).order_by("name", "id")
+
+
+def folder_get(*, user: User, folder_id: int | str) -> Folder:
+    try:
+        return Folder.objects.visible_to(user).select_related("company").get(pk=int(folder_id))
+    except (Folder.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such folder.") from None
+
+
+def _documents(user: User) -> QuerySet[Document]:
+    return Document.objects.visible_to(user).select_related("current_version", "folder", "company")
+
+
+def document_list(
+    *,
+    user: User,
+    company: Company,
+    folder: Folder | None = None,
+    kind: str = "",
+    inbox_state: str = "",
+    tag: str = "",
+    query: str = "",
+    trash: bool = False,
+    ordering: str = "newest",
+) -> QuerySet[Document]:
+    documents = _documents(user).filter(company=company, deleted_at__isnull=not trash)
+    if folder is not None:
+        documents = documents.filter(folder=folder)
+    if kind:
+        documents = documents.filter(kind=kind)
+    if inbox_state:
+        documents = documents.filter(inbox_state=inbox_state)
+    if tag:
+        documents = documents.filter(tags__contains=[tag])
+    if query:
+        documents = documents.filter(_matches(query))
+    return documents.order_by(*ORDERINGS.get(ordering, ORDERINGS["newest"]))
+
+
+def _matches(query: str) -> Q:
+    """Name, note, supplier and the text of the current version's PDF."""
+    words = query.split()[:8]
+    condition = Q()
+    for word in words:
+        condition &= (
+            Q(name__icontains=word)
+            | Q(note__icontains=word)
+            | Q(supplier__icontains=word)
+            | Q(current_version__text__icontains=word)
+        )
+    return condition
+
+
+def document_get(*, user: User, document_id: int | str, in_trash: bool | None = None) -> Document:
+    try:
+        document = _documents(user).get(pk=int(document_id))
+    except (Document.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such document.") from None
+    if in_trash is not None and bool(document.deleted_at) != in_trash:
+        raise Http404("No such document.")
+    return document
+
+
+def version_get(*, document: Document, number: int | str | None) -> Version:
+    if number in (None, ""):
+        if document.current_version is None:
+            raise Http404("The document has no content.")
+        return document.current_version
+    try:
+        return document.versions.get(number=int(number))  # type: ignore[arg-type]
+    except (Version.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such version.") from None
+
+
+def inbox(*, user: User, states: tuple[str, ...] = (InboxState.NEW, InboxState.IN_PROGRESS)):
+    """Staff: one inbox across every company they serve. Clients: their own documents' states."""
+    return (
+        _documents(user)
+        .filter(deleted_at__isnull=True, inbox_state__in=states)
+        .order_by("created_at", "id")
+    )
+
+
+def access_history(*, document: Document) -> QuerySet[AccessRecord]:
+    return document.accesses.select_related("user", "version").order_by("-at", "-id")
+
+
+def direct_upload_get(*, user: User, upload_id: str) -> DirectUpload:
+    reach = reach_of(user)
+    try:
+        return DirectUpload.objects.select_related("folder", "company").get(
+            pk=upload_id, user=user, company_id__in=reach.staff | reach.client
+        )
+    except (DirectUpload.DoesNotExist, ValueError):
+        raise Http404("No such upload.") from None

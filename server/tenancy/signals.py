@@ -1,0 +1,9 @@
+"""Hooks for apps that sit above tenancy (the dossier seeds its folders on `company_created`).
+
+Tenancy cannot import those apps (dependencies point one way), so it announces instead.
+"""
+
+from django.dispatch import Signal
+
+# Sent inside the creating transaction, with `company`.
+company_created = Signal()
