@@ -15,15 +15,56 @@ from typing import Any
 class Route:
     name: str  # the URL name in the "api" namespace
     method: str
-    path: str  # with {company} (and later other ids) filled in by the check
+    path: str  # with {company}, {document}, ... filled in by the check (tests/test_isolation.py)
     body: dict[str, Any] = field(default_factory=dict)
     internal: bool = False  # an office-only item: a client of the company must get 404 too
 
 
+DOC = "/api/v1/documents/{document}"
+INTERNAL_DOC = "/api/v1/documents/{internal_document}"
+
 COMPANY_SCOPED: list[Route] = [
     Route("company-detail", "get", "/api/v1/companies/{company}/"),
     Route("company-detail", "patch", "/api/v1/companies/{company}/", {"name": "Taken over"}),
-]
+    # Dossier: {folder} and {document} are shared items of the company; {internal_folder} and
+    # {internal_document} are office-only ones.
+    Route("folder-list", "get", "/api/v1/companies/{company}/folders/"),
+    Route("folder-list", "post", "/api/v1/companies/{company}/folders/", {"name": "Mine now"}),
+    Route("folder-detail", "patch", "/api/v1/folders/{folder}/", {"name": "Renamed"}),
+    Route("folder-detail", "patch", "/api/v1/folders/{internal_folder}/", {"name": "R"}, True),
+    Route("document-list", "get", "/api/v1/companies/{company}/documents/"),
+    Route("document-list", "post", "/api/v1/companies/{company}/documents/", {"folder": 0}),
+    Route("document-detail", "get", f"{DOC}/"),
+    Route("document-detail", "get", f"{INTERNAL_DOC}/", internal=True),
+    Route("document-detail", "patch", f"{DOC}/", {"note": "x"}),
+    Route("document-detail", "patch", f"{INTERNAL_DOC}/", {"note": "x"}, True),
+    Route("document-detail", "delete", f"{DOC}/"),
+    Route("document-detail", "delete", f"{INTERNAL_DOC}/", internal=True),
+    *[
+        Route(f"document-{action}", "post", f"{path}/{action}/", body, internal)
+        for action, body in [
+            ("restore", {}),
+            ("move", {"folder": 0}),
+            ("inbox", {"state": "in_progress"}),
+            ("publish", {"note": "x"}),
+            ("acknowledge", {}),
+        ]
+        for path, internal in ((DOC, False), (INTERNAL_DOC, True))
+    ],
+    Route("version-list", "get", f"{DOC}/versions/"),
+    Route("version-list", "get", f"{INTERNAL_DOC}/versions/", internal=True),
+    Route("version-list", "post", f"{DOC}/versions/"),
+    Route("document-download", "get", f"{DOC}/download/"),
+    Route("document-download", "get", f"{INTERNAL_DOC}/download/", internal=True),
+    Route("document-preview", "get", f"{DOC}/preview/"),
+    Route("document-preview", "get", f"{INTERNAL_DOC}/preview/", internal=True),
+    Route("document-access", "get", f"{DOC}/access/"),
+    Route("document-access", "get", f"{INTERNAL_DOC}/access/", internal=True),
+    Route("direct-upload-start", "post", "/api/v1/companies/{company}/uploads/",
+          {"folder": 0, "name": "x.pdf", "size": 10, "sha256": "0" * 64}),
+    Route("direct-upload-finish", "post", "/api/v1/uploads/{upload}/finish/"),
+    Route("dossier-export", "get", "/api/v1/companies/{company}/export/"),
+]  # fmt: skip
 
 NOT_COMPANY_SCOPED: dict[str, str] = {
     "auth-token": "signs in; no company data",
@@ -32,4 +73,5 @@ NOT_COMPANY_SCOPED: dict[str, str] = {
     "company-list": "lists only what the caller may see (tests/tenancy/test_api.py)",
     "schema": "the public API description",
     "docs": "the public API description",
+    "inbox": "lists only what the caller may see (tests/dossier/test_api.py)",
 }

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
+from dossier import services
+from dossier.models import AccessRecord, DirectUpload, Document, Folder
+from server.accounts.models import User
 from server.realtime.models import Event
+from server.tenancy.models import Company
 from tests.conftest import api_as
+from tests.dossier_files import pdf_bytes
 from tests.factories import World
 
 from .isolation import COMPANY_SCOPED, NOT_COMPANY_SCOPED, Route
@@ -36,9 +44,40 @@ def test_every_api_route_is_in_the_isolation_register() -> None:
     assert not stale, f"tests/isolation.py names routes that no longer exist: {sorted(stale)}"
 
 
-def _call(world: World, user, route: Route, company_id: int):
+def _targets(company: Company, staff: User) -> dict[str, object]:
+    """One item of every kind in `company`, for the routes' placeholders."""
+    shared = Folder.objects.get(company=company, template_code="purchase_invoices")
+    internal = Folder.objects.get(company=company, template_code="office_working_papers")
+
+    def document(folder: Folder) -> Document:
+        return services.document_upload(
+            actor=staff, folder=folder, content=io.BytesIO(pdf_bytes()), name="x.pdf"
+        )
+
+    upload = DirectUpload.objects.create(
+        company=company, folder=shared, user=staff, storage_key=f"uploads/test-{company.pk}",
+        name="big.pdf", size=10, sha256="0" * 64, expires_at=timezone.now(),
+    )  # fmt: skip
+    return {
+        "company": company.pk,
+        "folder": shared.pk,
+        "internal_folder": internal.pk,
+        "document": document(shared).pk,
+        "internal_document": document(internal).pk,
+        "upload": upload.pk,
+    }
+
+
+_staff_of: dict[str, str] = {
+    "company": "owner",
+    "sibling_company": "owner",
+    "other_company": "other_owner",
+}
+
+
+def _call(world: World, user, route: Route, targets: dict[str, object]):
     client = api_as(user)
-    path = route.path.format(company=company_id)
+    path = route.path.format(**targets)
     return getattr(client, route.method)(path, route.body, format="json")
 
 
@@ -46,34 +85,64 @@ def _outsiders(w: World):
     # (who, which company they try): another office's owner and client, staff of the same office
     # who do not serve the company, and an assigned accountant reaching for a sibling company.
     return [
-        ("other office owner", w.other_owner, w.company),
-        ("other company client", w.other_client, w.company),
-        ("unassigned assistant", w.assistant, w.company),
-        ("accountant on a sibling", w.accountant, w.sibling_company),
-        ("client on a sibling", w.client, w.sibling_company),
-        ("owner on another office", w.owner, w.other_company),
+        ("other office owner", w.other_owner, "company"),
+        ("other company client", w.other_client, "company"),
+        ("unassigned assistant", w.assistant, "company"),
+        ("accountant on a sibling", w.accountant, "sibling_company"),
+        ("client on a sibling", w.client, "sibling_company"),
+        ("owner on another office", w.owner, "other_company"),
     ]
 
 
-@pytest.mark.parametrize("route", COMPANY_SCOPED, ids=lambda r: f"{r.method} {r.name}")
-def test_outsiders_get_404_and_change_nothing(world: World, route: Route) -> None:
+@pytest.fixture
+def targets(world: World) -> dict[str, dict[str, object]]:
+    return {
+        name: _targets(getattr(world, name), getattr(world, _staff_of[name]))
+        for name in ("company", "sibling_company", "other_company")
+    }
+
+
+def _fingerprint() -> tuple:
+    """Everything a refused call must leave as it was."""
+    return (
+        Event.objects.count(),
+        list(Company.objects.order_by("pk").values_list("name", flat=True)),
+        list(Folder.objects.order_by("pk").values_list("name", flat=True)),
+        list(
+            Document.objects.order_by("pk").values_list(
+                "note", "deleted_at", "folder_id", "inbox_state", "published_at"
+            )
+        ),
+        AccessRecord.objects.count(),
+        DirectUpload.objects.count(),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("route", COMPANY_SCOPED, ids=lambda r: f"{r.method} {r.path}")
+def test_outsiders_get_404_and_change_nothing(world: World, targets, route: Route) -> None:
     for who, user, company in _outsiders(world):
-        before = Event.objects.count()
-        response = _call(world, user, route, company.id)
-        assert response.status_code == 404, f"{who}: {response.status_code}"
+        before = _fingerprint()
+        response = _call(world, user, route, targets[company])
+        assert response.status_code == 404, (
+            f"{who}: {response.status_code} {response.content[:200]}"
+        )
         assert response.json()["code"] == "not_found"
-        assert Event.objects.count() == before, who
-    world.company.refresh_from_db()
-    assert world.company.name == "Alpha BV"
+        assert _fingerprint() == before, who
 
 
-@pytest.mark.parametrize("route", [r for r in COMPANY_SCOPED if r.internal], ids=lambda r: r.name)
-def test_clients_get_404_for_internal_items(world: World, route: Route) -> None:
+@pytest.mark.parametrize(
+    "route", [r for r in COMPANY_SCOPED if r.internal], ids=lambda r: f"{r.method} {r.path}"
+)
+def test_clients_get_404_for_internal_items(world: World, targets, route: Route) -> None:
     for user in (world.client, world.client_member):
-        assert _call(world, user, route, world.company.id).status_code == 404
+        before = _fingerprint()
+        response = _call(world, user, route, targets["company"])
+        assert response.status_code == 404, f"{route.path}: {response.status_code}"
+        assert _fingerprint() == before
 
 
-@pytest.mark.parametrize("route", COMPANY_SCOPED, ids=lambda r: f"{r.method} {r.name}")
-def test_anonymous_callers_are_refused(world: World, route: Route, api) -> None:
-    response = getattr(api, route.method)(route.path.format(company=world.company.id), route.body)
+@pytest.mark.parametrize("route", COMPANY_SCOPED, ids=lambda r: f"{r.method} {r.path}")
+def test_anonymous_callers_are_refused(world: World, targets, route: Route, api) -> None:
+    path = route.path.format(**targets["company"])
+    response = getattr(api, route.method)(path, route.body)
     assert response.status_code in {401, 403}
