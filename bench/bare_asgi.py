@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "server.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

@@ -5,6 +5,7 @@ Driven by JSON lines on stdin, answering one JSON line per command on stdout:
     {"cmd": "connect", "mode": "real"|"bare", "url": "ws://.../ws/", "users": [id, ...]}
     {"cmd": "wait", "tags": [...], "expected": N, "idle": 2.0, "timeout": 30}
     {"cmd": "stats", "tag": "...", "window": [t0, t1]}
+    {"cmd": "track", "tag": "...", "path": "<file>"}   count deliveries per publisher into <file>
     {"cmd": "close"}
     {"cmd": "exit"}
 
@@ -16,7 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import mmap
 import os
+import struct
 import sys
 import time
 from collections import defaultdict
@@ -27,6 +30,7 @@ from websockets.exceptions import ConnectionClosed
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "server.settings")
 
+PUBLISHERS_MAX = 64
 BATCH = 50  # sockets opened at once; tickets are issued per batch, right before use
 
 
@@ -46,7 +50,13 @@ class Clients:
         self.tags: dict[str, Tag] = defaultdict(Tag)
         self.other_frames = 0
         self.closed_by_server = 0
+        self.close_reasons: dict[str, int] = defaultdict(int)
         self.closing = False
+        # Deliveries of the tracked tag per publisher index, shared with the publishers.
+        self.tracking: str | None = None
+        self.progress = [0] * PUBLISHERS_MAX
+        self.view: mmap.mmap | None = None
+        self.writer: asyncio.Task[None] | None = None
 
     async def read(self, index: int, socket: ClientConnection) -> None:
         try:
@@ -57,6 +67,8 @@ class Clients:
                 if not isinstance(data, dict) or "t" not in data:
                     self.other_frames += 1
                     continue
+                if data["tag"] == self.tracking:
+                    self.progress[data["p"]] += 1
                 tag = self.tags[data["tag"]]
                 tag.received.append(now)
                 tag.latencies.append(now - data["t"])
@@ -65,6 +77,27 @@ class Clients:
             pass
         if not self.closing:
             self.closed_by_server += 1
+            reason = f"{socket.close_code} {socket.close_reason!r} at {time.time():.3f}"
+            self.close_reasons[reason] += 1
+
+    def track(self, tag: str, path: str) -> dict[str, Any]:
+        """Count deliveries of `tag` per publisher into the file at `path` (for closed loops)."""
+        if self.view is None:
+            with open(path, "r+b") as file:
+                self.view = mmap.mmap(file.fileno(), 0)
+        self.tracking = tag
+        self.progress = [0] * PUBLISHERS_MAX
+        self.flush_progress()
+        return {"tracking": tag}
+
+    def flush_progress(self) -> None:
+        if self.view is not None:
+            struct.pack_into(f"{PUBLISHERS_MAX}q", self.view, 0, *self.progress)
+
+    async def progress_writer(self) -> None:
+        while True:
+            await asyncio.sleep(0.05 if self.tracking is None else 0.002)
+            self.flush_progress()
 
     async def connect(self, mode: str, url: str, users: list[int]) -> dict[str, Any]:
         began = time.monotonic()
@@ -120,6 +153,7 @@ class Clients:
             "p90_ms": pct(0.90),
             "p99_ms": pct(0.99),
             "max_ms": latencies[-1] * 1000 if n else 0.0,
+            "other_frames": self.other_frames,
             "first": min(tag.received) if n else None,
             "last": max(tag.received) if n else None,
         }
@@ -132,9 +166,14 @@ class Clients:
         self.closing = True
         await asyncio.gather(*(s.close() for s in self.sockets), return_exceptions=True)
         await asyncio.gather(*self.readers, return_exceptions=True)
-        result = {"closed": len(self.sockets), "closed_by_server": self.closed_by_server}
+        result = {
+            "closed": len(self.sockets),
+            "closed_by_server": self.closed_by_server,
+            "reasons": dict(self.close_reasons),
+        }
         self.sockets, self.readers = [], []
         self.closed_by_server, self.closing = 0, False
+        self.close_reasons.clear()
         return result
 
 
@@ -167,6 +206,7 @@ async def main() -> None:
     reader = asyncio.StreamReader()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
     clients = Clients()
+    clients.writer = asyncio.create_task(clients.progress_writer())
 
     def answer(result: dict[str, Any]) -> None:
         sys.stdout.write(json.dumps(result) + "\n")
@@ -182,6 +222,8 @@ async def main() -> None:
             answer(await clients.wait(**command))
         elif cmd == "stats":
             answer(clients.stats(command["tag"], command.get("window")))
+        elif cmd == "track":
+            answer(clients.track(command["tag"], command["path"]))
         elif cmd == "close":
             answer(await clients.close())
         elif cmd == "exit":

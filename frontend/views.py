@@ -10,8 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dates import MONTHS_ALT
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,10 +22,10 @@ from server.tenancy.selectors import company_detail, company_list, my_side
 
 # slug -> (link text, what the tab body says until the feature lands)
 TABS = {
-    "chat": (gettext_lazy("Chat"), gettext_lazy("The chat with your accountant is coming soon.")),
-    "dossier": (gettext_lazy("Dossier"), gettext_lazy("The shared dossier is coming soon.")),
-    "calendar": (gettext_lazy("Calendar"), gettext_lazy("The calendar of deadlines is coming soon.")),
-    "books": (gettext_lazy("Books"), gettext_lazy("The books are coming soon.")),
+    "chat": (_("Chat"), _("The chat is coming soon.")),
+    "dossier": (_("Dossier"), _("The shared dossier is coming soon.")),
+    "calendar": (_("Calendar"), _("The calendar of deadlines is coming soon.")),
+    "books": (_("Books"), _("The books are coming soon.")),
 }
 
 
@@ -53,7 +52,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 request=request, email=email, password=request.POST.get("password", "")
             )
         except SignInError as refusal:
-            error = _(refusal.message)
+            error = str(refusal.message)  # a lazy translation: render it in this request
             status = 429 if isinstance(refusal, SignInThrottled) else 400
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")

@@ -95,7 +95,7 @@ def _start(world: World, user, content: bytes, sha256: str | None = None, **extr
 
 def _post_to_s3(form: dict, content: bytes) -> int:
     body, content_type = multipart_form(form["fields"], content)
-    status, _, answer = http(
+    status, _, _ = http(
         form["url"], method="POST", body=body, headers={"Content-Type": content_type}
     )
     return status
