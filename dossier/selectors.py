@@ -33,7 +33,9 @@ def folder_get(*, user: User, folder_id: int | str) -> Folder:
 
 
 def _documents(user: User) -> QuerySet[Document]:
-    return Document.objects.visible_to(user).select_related("current_version", "folder", "company")
+    return Document.objects.visible_to(user).select_related(
+        "current_version__uploaded_by", "folder", "company"
+    )
 
 
 def document_list(

@@ -219,3 +219,21 @@ def test_direct_upload_needs_s3(world: World) -> None:
         format="json",
     )
     assert response.status_code == 409 and response.json()["code"] == "no_direct_upload"
+
+
+def test_listing_costs_the_same_queries_for_5_or_25_documents(world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def page_queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = api_as(world.client).get(f"/api/v1/companies/{world.company.id}/documents/")
+            assert response.status_code == 200
+        return len(captured)
+
+    for n in range(5):
+        _upload(world.client, world, "contracts", f"d{n}.pdf", pdf_bytes())
+    few = page_queries()
+    for n in range(20):
+        _upload(world.client, world, "contracts", f"e{n}.pdf", pdf_bytes())
+    assert page_queries() == few
