@@ -282,12 +282,16 @@ def version_upload(
     storage.file_store(key, content)
     with _object_removed_on_failure(key), transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
-        version = _version_add(document=document, actor=actor, key=key, name=name, checked=checked)
-        publish(
-            document.company, events.VERSION, events.version_payload(version), document.audience
-        )
-        _document_announce(document)
-        _preview_schedule(version)
+        return _version_create(document, actor, key, name, checked)
+
+
+def _version_create(
+    document: Document, actor: User, key: str, name: str, checked: CheckedFile
+) -> Version:
+    version = _version_add(document=document, actor=actor, key=key, name=name, checked=checked)
+    publish(document.company, events.VERSION, events.version_payload(version), document.audience)
+    _document_announce(document)
+    _preview_schedule(version)
     return version
 
 
@@ -347,14 +351,14 @@ def direct_upload_start(
         folder=folder,
         document=document,
         user=actor,
-        storage_key=storage.new_key("uploads"),
+        storage_key=storage.new_key(),
         name=name,
         kind=kind,
         size=size,
         sha256=sha256,
         expires_at=timezone.now() + timedelta(seconds=seconds),
     )
-    form = storage.presigned_post(upload.storage_key, size, seconds)
+    form = storage.presigned_post(upload.storage_key, size, sha256, seconds)
     return DirectUploadForm(
         upload=upload, url=form["url"], fields=form["fields"], expires_in=seconds
     )
@@ -364,48 +368,51 @@ def direct_upload_finish(*, actor: User, upload: DirectUpload) -> Document:
     """Check what arrived in S3 (size, hash, type) and only then create the document or version."""
     if upload.user_id != actor.pk:
         raise DossierError("not_yours", "Only the person who started this upload can finish it.")
-    size = storage.object_size(upload.storage_key)
-    if size is None:
+    stored = storage.object_info(upload.storage_key)
+    if stored is None:
         raise DossierError("not_uploaded", "The file has not arrived yet; send it, then finish.")
     try:
-        with storage.file_open(upload.storage_key) as content:
-            checked = _check_content(content, limit=settings.KONTOR_DIRECT_UPLOAD_MAX_BYTES)
-        if checked.size != upload.size or checked.sha256 != upload.sha256:
-            raise DossierError(
-                "hash_mismatch", "The file that arrived is not the one announced; upload it again."
-            )
+        checked = _direct_upload_check(upload, stored)
     except DossierError:
         _direct_upload_discard(upload)
         raise
-    key = storage.new_key()
-    _copy_object(upload.storage_key, key)
-    with _object_removed_on_failure(key), transaction.atomic():
-        if upload.document_id is not None:
-            document = Document.objects.select_for_update().get(pk=upload.document_id)
-            version = _version_add(
-                document=document, actor=actor, key=key, name=upload.name, checked=checked
+    with transaction.atomic():
+        # Claim the upload: a second finish (a double click, a retry) finds nothing to finish.
+        claimed = DirectUpload.objects.select_for_update().filter(pk=upload.pk).first()
+        if claimed is None:
+            raise Conflict("finished", "This upload is already finished.")
+        claimed.delete()
+        if upload.document_id is None:
+            return _document_create(
+                actor, upload.folder, upload.storage_key, upload.name, upload.kind, checked, {}
             )
-            publish(
-                document.company, events.VERSION, events.version_payload(version), document.audience
-            )
-            _document_announce(document)
-            _preview_schedule(version)
-        else:
-            document = _document_create(
-                actor, upload.folder, key, upload.name, upload.kind, checked, {}
-            )
-        DirectUpload.objects.filter(pk=upload.pk).delete()
-    storage.file_delete(upload.storage_key)
-    return document
+        document = Document.objects.select_for_update().get(pk=upload.document_id)
+        _version_create(document, actor, upload.storage_key, upload.name, checked)
+        return document
 
 
-def _copy_object(source: str, target: str) -> None:
-    """Server-side copy inside the bucket: the finished file gets a key nobody was handed."""
-    from django.core.files.storage import default_storage
-
-    client = default_storage.connection.meta.client  # type: ignore[attr-defined]
-    bucket = default_storage.bucket_name  # type: ignore[attr-defined]
-    client.copy({"Bucket": bucket, "Key": source}, bucket, target)
+def _direct_upload_check(upload: DirectUpload, stored: storage.StoredObject) -> CheckedFile:
+    mismatch = DossierError(
+        "hash_mismatch", "The file that arrived is not the one announced; upload it again."
+    )
+    if stored.size != upload.size:
+        raise mismatch
+    if stored.sha256 is None:
+        # A store that keeps no verified checksum: read the file back once and hash it here.
+        with storage.file_open(upload.storage_key) as content:
+            checked = _check_content(content, limit=settings.KONTOR_DIRECT_UPLOAD_MAX_BYTES)
+        if checked.sha256 != upload.sha256:
+            raise mismatch
+        return checked
+    if stored.sha256 != upload.sha256:
+        raise mismatch
+    content_type = sniff(storage.object_head(upload.storage_key, SNIFF_BYTES))
+    if content_type is None:
+        allowed = ", ".join(sorted(set(ALLOWED_TYPES.values())))
+        raise DossierError(
+            "type_not_allowed", f"This type of file is not accepted. Send: {allowed}."
+        )
+    return CheckedFile(size=stored.size, sha256=stored.sha256, content_type=content_type)
 
 
 def _direct_upload_discard(upload: DirectUpload) -> None:

@@ -6,10 +6,13 @@ Content-Disposition of a download.
 
 from __future__ import annotations
 
+import base64
 import secrets
+from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import quote
 
+from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core.files.storage import default_storage
 
@@ -65,25 +68,58 @@ def presigned_get(key: str, filename: str, content_type: str, inline: bool = Fal
     return str(default_storage.url(key, parameters=parameters, expire=seconds))  # type: ignore[call-arg]
 
 
-def presigned_post(key: str, size: int, seconds: int) -> dict[str, Any]:
-    """A form the client posts the file to, straight to S3; S3 refuses any other size."""
-    client = default_storage.connection.meta.client  # type: ignore[attr-defined]
+def _client() -> Any:
+    return default_storage.connection.meta.client  # type: ignore[attr-defined]
+
+
+def _bucket() -> str:
+    return str(default_storage.bucket_name)  # type: ignore[attr-defined]
+
+
+def presigned_post(key: str, size: int, sha256_hex: str, seconds: int) -> dict[str, Any]:
+    """A form the client posts the file to, straight to S3.
+
+    The policy pins the exact size and SHA-256: S3 verifies the checksum of what arrives and
+    refuses anything else, so the file never has to be read back, and posting the form again
+    can only store the same bytes.
+    """
+    checksum = base64.b64encode(bytes.fromhex(sha256_hex)).decode()
+    fields = {"x-amz-checksum-algorithm": "SHA256", "x-amz-checksum-sha256": checksum}
     return dict(
-        client.generate_presigned_post(
-            Bucket=default_storage.bucket_name,  # type: ignore[attr-defined]
+        _client().generate_presigned_post(
+            Bucket=_bucket(),
             Key=key,
-            Conditions=[["content-length-range", size, size]],
+            Fields=fields,
+            Conditions=[["content-length-range", size, size], *({k: v} for k, v in fields.items())],
             ExpiresIn=seconds,
         )
     )
 
 
-def object_size(key: str) -> int | None:
+@dataclass(frozen=True)
+class StoredObject:
+    size: int
+    sha256: str | None  # hex, when the store keeps a verified checksum
+
+
+def object_info(key: str) -> StoredObject | None:
+    """Size and verified SHA-256 of an object on S3, or None if there is no such object."""
     try:
-        return int(default_storage.size(key))
-    except (FileNotFoundError, OSError):
-        return None
-    except Exception as error:  # botocore's ClientError for a missing object
-        if "404" in str(error) or "Not Found" in str(error):
+        head = _client().head_object(Bucket=_bucket(), Key=key, ChecksumMode="ENABLED")
+    except ClientError as error:
+        if error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 404:
             return None
         raise
+    checksum = head.get("ChecksumSHA256")
+    # A checksum of a multipart object ("...-3") covers the parts, not the whole file.
+    whole = checksum and "-" not in checksum
+    return StoredObject(
+        size=int(head["ContentLength"]),
+        sha256=base64.b64decode(checksum).hex() if whole else None,
+    )
+
+
+def object_head(key: str, length: int) -> bytes:
+    """The first `length` bytes of an object on S3 (to sniff its type)."""
+    answer = _client().get_object(Bucket=_bucket(), Key=key, Range=f"bytes=0-{length - 1}")
+    return bytes(answer["Body"].read())

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -31,11 +33,13 @@ def _fast_password_hashing(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache() -> None:
-    # Sign-in throttling counts live in the cache; each test starts with none.
-    from django.core.cache import cache
-
-    cache.clear()
+def _fresh_cache_namespace(settings) -> None:
+    # Sign-in throttling counts live in the cache; each test starts with none. A fresh key
+    # prefix, not cache.clear(): on Redis that would flush the channel layer's groups too.
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        for name, config in settings.CACHES.items()
+    }
 
 
 @pytest.fixture

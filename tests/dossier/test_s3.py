@@ -115,10 +115,9 @@ def test_direct_upload_creates_the_document_only_after_finish(
     document = finished.json()
     assert document["version"]["sha256"] == hashlib.sha256(content).hexdigest()
     assert document["inbox_state"] == "new"
-    # Only the final object remains, under a key the client was never given.
+    # Nothing was copied or read back: the object the client posted is the version.
     version = Version.objects.get()
-    assert _keys(s3_storage) == {version.storage_key}
-    assert form["fields"]["key"] != version.storage_key
+    assert _keys(s3_storage) == {version.storage_key} == {form["fields"]["key"]}
     assert not DirectUpload.objects.exists()
     _, body, _ = _download(world.accountant, document["id"])
     assert body == content
@@ -146,16 +145,40 @@ def test_s3_refuses_a_file_of_another_size_than_announced(
     assert finished.status_code == 400 and finished.json()["code"] == "not_uploaded"
 
 
-def test_finish_with_a_wrong_hash_is_refused_and_cleaned_up(
+def test_s3_refuses_content_that_does_not_match_the_announced_hash(
     world: World, s3_storage: S3Bucket
 ) -> None:
     content = pdf_bytes()
     form = _start(world, world.client, content, sha256="ab" * 32).json()
-    assert _post_to_s3(form, content) in {200, 201, 204}
+    assert _post_to_s3(form, content) == 400
+    assert _keys(s3_storage) == set()
+    finished = api_as(world.client).post(f"/api/v1/uploads/{form['id']}/finish/")
+    assert finished.status_code == 400 and finished.json()["code"] == "not_uploaded"
+
+
+def test_finish_reads_back_an_object_without_a_verified_checksum(
+    world: World, s3_storage: S3Bucket
+) -> None:
+    """An object that reached the store some other way (no SHA-256 checksum kept) is hashed
+    by reading it back; a mismatch is refused and cleaned up."""
+    content = pdf_bytes()
+    form = _start(world, world.client, content).json()
+    impostor = content[:-1] + b"X"
+    s3_storage.client.put_object(Bucket=s3_storage.name, Key=form["fields"]["key"], Body=impostor)
     finished = api_as(world.client).post(f"/api/v1/uploads/{form['id']}/finish/")
     assert finished.status_code == 400 and finished.json()["code"] == "hash_mismatch"
     assert _keys(s3_storage) == set()
     assert not DirectUpload.objects.exists() and not Document.objects.exists()
+
+
+def test_a_second_finish_is_refused(world: World, s3_storage: S3Bucket) -> None:
+    content = pdf_bytes()
+    form = _start(world, world.client, content).json()
+    assert _post_to_s3(form, content) in {200, 201, 204}
+    client = api_as(world.client)
+    assert client.post(f"/api/v1/uploads/{form['id']}/finish/").status_code == 201
+    assert client.post(f"/api/v1/uploads/{form['id']}/finish/").status_code == 404
+    assert Document.objects.count() == 1
 
 
 def test_finish_of_a_disallowed_type_is_refused_and_cleaned_up(
