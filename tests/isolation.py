@@ -23,6 +23,14 @@ class Route:
 DOC = "/api/v1/documents/{document}"
 INTERNAL_DOC = "/api/v1/documents/{internal_document}"
 
+_ACTION_BODIES: list[tuple[str, dict[str, Any]]] = [
+    ("restore", {}),
+    ("move", {"folder": 0}),
+    ("inbox", {"state": "in_progress"}),
+    ("publish", {"note": "x"}),
+    ("acknowledge", {}),
+]
+
 COMPANY_SCOPED: list[Route] = [
     Route("company-detail", "get", "/api/v1/companies/{company}/"),
     Route("company-detail", "patch", "/api/v1/companies/{company}/", {"name": "Taken over"}),
@@ -42,13 +50,7 @@ COMPANY_SCOPED: list[Route] = [
     Route("document-detail", "delete", f"{INTERNAL_DOC}/", internal=True),
     *[
         Route(f"document-{action}", "post", f"{path}/{action}/", body, internal)
-        for action, body in [
-            ("restore", {}),
-            ("move", {"folder": 0}),
-            ("inbox", {"state": "in_progress"}),
-            ("publish", {"note": "x"}),
-            ("acknowledge", {}),
-        ]
+        for action, body in _ACTION_BODIES
         for path, internal in ((DOC, False), (INTERNAL_DOC, True))
     ],
     Route("version-list", "get", f"{DOC}/versions/"),

@@ -126,7 +126,7 @@ def test_listing_filters_search_and_paginates(world: World) -> None:
     assert len(client.get(url).json()["results"]) == 4
     assert len(client.get(url, {"kind": "purchase_invoice"}).json()["results"]) == 3
     assert [d["name"] for d in client.get(url, {"q": "rent"}).json()["results"]] == ["lease.pdf"]
-    page = client.get(url, {"page_size": 2, "ordering": "name"}).json()
+    page = client.get(url, {"page_size": "2", "ordering": "name"}).json()
     assert [d["name"] for d in page["results"]] == ["invoice-0.pdf", "invoice-1.pdf"]
     rest = client.get(page["next"]).json()
     assert [d["name"] for d in rest["results"]] == ["invoice-2.pdf", "lease.pdf"]

@@ -91,6 +91,7 @@ def test_a_new_upload_is_a_new_version_never_an_overwrite(world: World) -> None:
     second = services.version_upload(
         actor=world.client, document=document, content=io.BytesIO(png_bytes(color="blue"))
     )
+    assert first is not None
     assert second.number == 2 and second.storage_key != first.storage_key
     assert Version.objects.filter(document=document).count() == 2
     document.refresh_from_db()
@@ -221,6 +222,7 @@ def test_trash_restore_and_purge_after_retention(world: World, settings) -> None
         content=io.BytesIO(pdf_bytes()),
         name="old.pdf",
     )
+    assert document.current_version is not None
     key = document.current_version.storage_key
     services.document_trash(actor=world.client, document=document)
     assert services.documents_purge() == 0, "nothing is purged before the retention period"
@@ -286,7 +288,7 @@ def test_previews_of_pdf_and_image(world: World, django_capture_on_commit_callba
             name="b.png",
         )
     for document in (pdf, image):
-        version = Version.objects.get(pk=document.current_version_id)
+        version = Version.objects.get(document=document)
         assert version.preview_key
         with file_open(version.preview_key) as thumb:
             assert max(Image.open(thumb).size) <= 480
