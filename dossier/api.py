@@ -181,17 +181,37 @@ class FolderListApi(APIView):
 
 class FolderDetailApi(APIView):
     @extend_schema(
-        request=inline_serializer("FolderRename", {"name": serializers.CharField()}),
+        request=inline_serializer(
+            "FolderUpdate",
+            {
+                "name": serializers.CharField(required=False),
+                "parent": serializers.IntegerField(required=False, allow_null=True),
+            },
+        ),
         responses={200: FolderSerializer},
     )
     def patch(self, request: Request, folder_id: int) -> Response:
-        folder = selectors.folder_get(user=signed_in_user(request), folder_id=folder_id)
-        folder = services.folder_rename(
-            actor=signed_in_user(request),
-            folder=folder,
-            name=str(_body(request).get("name", "")),
-        )
+        user = signed_in_user(request)
+        folder = selectors.folder_get(user=user, folder_id=folder_id)
+        body = _body(request)
+        changes: dict[str, Any] = {}
+        if "name" in body:
+            changes["name"] = str(body["name"])
+        if "parent" in body:
+            parent_id = body["parent"]
+            changes["parent"] = (
+                selectors.folder_get(user=user, folder_id=parent_id) if parent_id else None
+            )
+        folder = services.folder_update(actor=user, folder=folder, **changes)
         return Response(FolderSerializer(folder).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, folder_id: int) -> Response:
+        user = signed_in_user(request)
+        services.folder_delete(
+            actor=user, folder=selectors.folder_get(user=user, folder_id=folder_id)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- Documents ---------------------------------------------------------------------------------

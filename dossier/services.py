@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from types import EllipsisType
 from typing import IO, Any
 
 from django.conf import settings
@@ -144,16 +145,55 @@ def folder_create(
     return folder
 
 
-def folder_rename(*, actor: User, folder: Folder, name: str) -> Folder:
+def folder_update(
+    *,
+    actor: User,
+    folder: Folder,
+    name: str | None = None,
+    parent: Folder | EllipsisType | None = ...,
+) -> Folder:
+    """Rename a folder and/or move it under another parent (`parent=None`: to the top)."""
     _require_folder_write(actor, folder)
-    folder.name = name_clean(name, "folder name")
+    if name is not None:
+        folder.name = name_clean(name, "folder name")
+    if not isinstance(parent, EllipsisType):
+        folder.parent = _parent_check(actor, folder, parent)
     try:
         with transaction.atomic():
-            folder.save(update_fields=["name"])
+            folder.save(update_fields=["name", "parent"])
             publish(folder.company, events.FOLDER, events.folder_payload(folder), folder.audience)
     except IntegrityError:
         raise Conflict("exists", f"A folder named {folder.name!r} is already there.") from None
     return folder
+
+
+def _parent_check(actor: User, folder: Folder, parent: Folder | None) -> Folder | None:
+    if parent is None:
+        return None
+    if parent.company_id != folder.company_id:
+        raise DossierError("bad_parent", "A folder stays in its company's dossier.")
+    _require_folder_write(actor, parent)
+    if parent.audience != folder.audience:
+        # Moving would silently show office-only items to the client, or hide shared ones.
+        raise DossierError("bad_parent", "Move a folder only into one with the same visibility.")
+    ancestor: Folder | None = parent
+    while ancestor is not None:
+        if ancestor.pk == folder.pk:
+            raise DossierError("bad_parent", "A folder cannot go inside itself.")
+        ancestor = ancestor.parent
+    return parent
+
+
+def folder_delete(*, actor: User, folder: Folder) -> None:
+    """An empty folder that is not part of the company's template."""
+    _require_folder_write(actor, folder)
+    if folder.template_code:
+        raise DossierError("kept_folder", "This folder belongs to the dossier's standard layout.")
+    if folder.children.exists() or folder.documents.exists():
+        raise Conflict("not_empty", "Empty the folder first (the trash counts too).")
+    with transaction.atomic():
+        publish(folder.company, events.FOLDER, {"id": folder.pk, "gone": True}, folder.audience)
+        folder.delete()
 
 
 # --- Uploads -------------------------------------------------------------------------------------

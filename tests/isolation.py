@@ -40,6 +40,8 @@ COMPANY_SCOPED: list[Route] = [
     Route("folder-list", "post", "/api/v1/companies/{company}/folders/", {"name": "Mine now"}),
     Route("folder-detail", "patch", "/api/v1/folders/{folder}/", {"name": "Renamed"}),
     Route("folder-detail", "patch", "/api/v1/folders/{internal_folder}/", {"name": "R"}, True),
+    Route("folder-detail", "delete", "/api/v1/folders/{folder}/"),
+    Route("folder-detail", "delete", "/api/v1/folders/{internal_folder}/", internal=True),
     Route("document-list", "get", "/api/v1/companies/{company}/documents/"),
     Route("document-list", "post", "/api/v1/companies/{company}/documents/", {"folder": 0}),
     Route("document-detail", "get", f"{DOC}/"),

@@ -237,3 +237,49 @@ def test_listing_costs_the_same_queries_for_5_or_25_documents(world: World) -> N
     for n in range(20):
         _upload(world.client, world, "contracts", f"e{n}.pdf", pdf_bytes())
     assert page_queries() == few
+
+
+def test_both_sides_arrange_folders(world: World) -> None:
+    client = api_as(world.client)
+    url = f"/api/v1/companies/{world.company.id}/folders/"
+    contracts = _folder(world, "contracts")
+    leases = client.post(url, {"name": "Leases", "parent": contracts.pk}, format="json")
+    assert leases.status_code == 201, leases.content
+    leases_id = leases.json()["id"]
+    cars = client.post(url, {"name": "Cars"}, format="json").json()
+    moved = client.patch(
+        f"/api/v1/folders/{leases_id}/", {"parent": cars["id"], "name": "Car leases"}, format="json"
+    )
+    assert moved.status_code == 200 and moved.json()["parent"] == cars["id"]
+    # Not inside itself, not into an office-only folder, no duplicate names side by side.
+    loop = client.patch(f"/api/v1/folders/{cars['id']}/", {"parent": leases_id}, format="json")
+    assert loop.status_code == 400 and loop.json()["code"] == "bad_parent"
+    internal = _folder(world, "office_working_papers")
+    hidden = api_as(world.accountant).patch(
+        f"/api/v1/folders/{leases_id}/", {"parent": internal.pk}, format="json"
+    )
+    assert hidden.status_code == 400 and hidden.json()["code"] == "bad_parent"
+    twin = client.post(url, {"name": "Cars"}, format="json")
+    assert twin.status_code == 409 and twin.json()["code"] == "exists"
+    # Deleting: only empty folders outside the standard layout.
+    assert client.delete(f"/api/v1/folders/{cars['id']}/").json()["code"] == "not_empty"
+    assert client.delete(f"/api/v1/folders/{contracts.pk}/").json()["code"] == "kept_folder"
+    assert client.delete(f"/api/v1/folders/{leases_id}/").status_code == 204
+    assert client.delete(f"/api/v1/folders/{cars['id']}/").status_code == 204
+    names = {f["name"] for f in client.get(url).json()}
+    assert "Cars" not in names and "Office working papers" not in names
+    assert not any(f["access"] == "internal" for f in client.get(url).json())
+
+
+def test_an_oversize_upload_leaves_no_temp_file(world: World, settings, tmp_path) -> None:
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024  # force the upload onto disk
+    settings.KONTOR_UPLOAD_MAX_BYTES = 64 * 1024
+    response = _upload(
+        world.client, world, "contracts", "big.pdf", b"%PDF-1.4" + b"0" * (200 * 1024)
+    )
+    assert response.status_code == 413
+    assert list(tmp_path.iterdir()) == []
+    response = _upload(world.client, world, "contracts", "virus.pdf", b"MZ" + b"\x00" * (8 * 1024))
+    assert response.status_code == 400
+    assert list(tmp_path.iterdir()) == []
