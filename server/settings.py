@@ -266,6 +266,12 @@ KONTOR_TRASH_RETENTION_DAYS = int(_env("KONTOR_TRASH_RETENTION_DAYS", "30"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = None
 
+# --- Chat --------------------------------------------------------------------------------------
+KONTOR_CHAT_EDIT_MINUTES = int(_env("KONTOR_CHAT_EDIT_MINUTES", "15"))
+# Unread messages are e-mailed after this grace period, unless read meanwhile.
+KONTOR_CHAT_NOTIFY_GRACE_MINUTES = int(_env("KONTOR_CHAT_NOTIFY_GRACE_MINUTES", "10"))
+KONTOR_SITE_URL = _env("KONTOR_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # --- Language and time -------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [

@@ -14,6 +14,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include("dossier.urls")),
+    path("", include("chat.urls")),
 ]
 
 urlpatterns = [

@@ -68,7 +68,40 @@ COMPANY_SCOPED: list[Route] = [
           {"folder": 0, "name": "x.pdf", "size": 10, "sha256": "0" * 64}),
     Route("direct-upload-finish", "post", "/api/v1/uploads/{upload}/finish/"),
     Route("dossier-export", "get", "/api/v1/companies/{company}/export/"),
-]  # fmt: skip
+    # Chat: {thread} is the permanent thread, {message} a shared message in it; {internal_thread}
+    # an office-only thread, {internal_message} a staff note in the shared thread.
+    Route("thread-list", "get", "/api/v1/companies/{company}/threads/"),
+    Route("thread-list", "post", "/api/v1/companies/{company}/threads/", {"title": "Mine"}),
+    Route("thread-for-subject", "post", "/api/v1/threads/for-subject/",
+          {"subject_type": "dossier.document", "subject_id": "{document}"}),
+    Route("thread-for-subject", "post", "/api/v1/threads/for-subject/",
+          {"subject_type": "dossier.document", "subject_id": "{internal_document}"}, True),
+    *[
+        route
+        for thread, internal in (("{thread}", False), ("{internal_thread}", True))
+        for route in (
+            Route("thread-detail", "get", f"/api/v1/threads/{thread}/", internal=internal),
+            Route("thread-resolve", "post", f"/api/v1/threads/{thread}/resolve/", {}, internal),
+            Route("message-list", "get", f"/api/v1/threads/{thread}/messages/", internal=internal),
+            Route("message-list", "post", f"/api/v1/threads/{thread}/messages/",
+                  {"body": "x", "client_id": "8a8b0f5e-6a3c-4d1e-9a7e-1a2b3c4d5e6f"}, internal),
+            Route("thread-read", "get", f"/api/v1/threads/{thread}/read/", internal=internal),
+            Route("thread-read", "post", f"/api/v1/threads/{thread}/read/", {}, internal),
+        )
+    ],
+    *[
+        route
+        for message, internal in (("{message}", False), ("{internal_message}", True))
+        for route in (
+            Route("message-detail", "patch", f"/api/v1/messages/{message}/", {"body": "y"},
+                  internal),
+            Route("message-detail", "delete", f"/api/v1/messages/{message}/", {}, internal),
+            Route("message-history", "get", f"/api/v1/messages/{message}/history/", {}, internal),
+            Route("message-request", "post", f"/api/v1/messages/{message}/request/", {}, internal),
+        )
+    ],
+    Route("request-detail", "post", "/api/v1/requests/{request}/", {"state": "done"}),
+]  # fmt: skip  # fmt: skip
 
 NOT_COMPANY_SCOPED: dict[str, str] = {
     "auth-token": "signs in; no company data",
@@ -78,4 +111,8 @@ NOT_COMPANY_SCOPED: dict[str, str] = {
     "schema": "the public API description",
     "docs": "the public API description",
     "inbox": "lists only what the caller may see (tests/dossier/test_api.py)",
+    "request-list": "lists only what the caller may see (tests/chat/test_api.py)",
+    "chat-search": "searches only what the caller may see (tests/chat/test_api.py)",
+    "chat-unread": "counts only what the caller may see (tests/chat/test_api.py)",
+    "chat-preferences": "the caller's own preferences",
 }

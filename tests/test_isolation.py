@@ -8,6 +8,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from chat import services as chat_services
+from chat.models import Message, ReadState, Request, Thread
 from dossier import services
 from dossier.models import AccessRecord, DirectUpload, Document, Folder
 from server.accounts.models import User
@@ -58,6 +60,13 @@ def _targets(company: Company, staff: User) -> dict[str, object]:
         company=company, folder=shared, user=staff, storage_key=f"uploads/test-{company.pk}",
         name="big.pdf", size=10, sha256="0" * 64, expires_at=timezone.now(),
     )  # fmt: skip
+    thread = Thread.objects.get(company=company, kind="permanent")
+    message = chat_services.message_send(actor=staff, thread=thread, body="Shared").message
+    note = chat_services.message_send(actor=staff, thread=thread, body="Note", internal_note=True)
+    internal_thread = chat_services.thread_create(
+        actor=staff, company=company, title="Office only", internal=True
+    )
+    request = chat_services.request_create(actor=staff, message=message)
     return {
         "company": company.pk,
         "folder": shared.pk,
@@ -65,6 +74,11 @@ def _targets(company: Company, staff: User) -> dict[str, object]:
         "document": document(shared).pk,
         "internal_document": document(internal).pk,
         "upload": upload.pk,
+        "thread": thread.pk,
+        "internal_thread": internal_thread.pk,
+        "message": message.pk,
+        "internal_message": note.message.pk,
+        "request": request.pk,
     }
 
 
@@ -78,7 +92,8 @@ _staff_of: dict[str, str] = {
 def _call(world: World, user, route: Route, targets: dict[str, object]):
     client = api_as(user)
     path = route.path.format(**targets)
-    return getattr(client, route.method)(path, route.body, format="json")
+    body = {k: v.format(**targets) if isinstance(v, str) else v for k, v in route.body.items()}
+    return getattr(client, route.method)(path, body, format="json")
 
 
 def _outsiders(w: World):
@@ -115,6 +130,10 @@ def _fingerprint() -> tuple:
         ),
         AccessRecord.objects.count(),
         DirectUpload.objects.count(),
+        list(Thread.objects.order_by("pk").values_list("title", "resolved_at")),
+        list(Message.objects.order_by("pk").values_list("body", "deleted_at")),
+        list(ReadState.objects.order_by("pk").values_list("user", "thread", "last_read_id")),
+        list(Request.objects.order_by("pk").values_list("message", "state")),
     )  # fmt: skip
 
 
@@ -143,6 +162,8 @@ def test_clients_get_404_for_internal_items(world: World, targets, route: Route)
 
 @pytest.mark.parametrize("route", COMPANY_SCOPED, ids=lambda r: f"{r.method} {r.path}")
 def test_anonymous_callers_are_refused(world: World, targets, route: Route, api) -> None:
-    path = route.path.format(**targets["company"])
-    response = getattr(api, route.method)(path, route.body)
+    targets_here = targets["company"]
+    path = route.path.format(**targets_here)
+    body = {k: v.format(**targets_here) if isinstance(v, str) else v for k, v in route.body.items()}
+    response = getattr(api, route.method)(path, body)
     assert response.status_code in {401, 403}

@@ -123,6 +123,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.sent_high = max(self.sent_high, event_id)
         await self.send(text_data=message["text"])
 
+    async def ephemeral_frame(self, message: dict[str, Any]) -> None:
+        """Typing and presence: no id, nothing stored, forwarded as is."""
+        await self.send(text_data=message["text"])
+
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if not self.bucket.take():
             self.refused += 1

@@ -1,0 +1,143 @@
+"""Reads of the chat, scoped to what the user may see (internal threads and notes: staff only)."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.db import connection
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from server.accounts.models import User
+from server.tenancy.models import Company
+
+from .models import Message, MessageEdit, ReadState, Request, RequestState, Thread
+
+
+def threads_visible(*, user: User) -> QuerySet[Thread]:
+    return Thread.objects.visible_to(user)
+
+
+def thread_get(*, user: User, thread_id: int | str) -> Thread:
+    try:
+        return threads_visible(user=user).select_related("company").get(pk=int(thread_id))
+    except (Thread.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such conversation.") from None
+
+
+def messages_visible(*, user: User, thread: Thread) -> QuerySet[Message]:
+    return Message.objects.visible_to(user).filter(thread=thread)
+
+
+def _unread_count(user: User) -> Subquery:
+    """Messages of others after the user's read mark, that the user may see."""
+    last_read = ReadState.objects.filter(user=user, thread=OuterRef("thread")).values(
+        "last_read_id"
+    )
+    unread = (
+        Message.objects.visible_to(user)
+        .filter(thread=OuterRef("pk"), deleted_at__isnull=True)
+        .exclude(author=user)
+        .filter(id__gt=Coalesce(Subquery(last_read[:1]), Value(0)))
+        .order_by()
+        .values("thread")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Subquery(unread[:1], output_field=IntegerField())
+
+
+def thread_list(
+    *, user: User, company: Company, include_resolved: bool = False
+) -> QuerySet[Thread]:
+    """The company's threads, the permanent one first, then the most recently active."""
+    threads = threads_visible(user=user).filter(company=company)
+    if not include_resolved:
+        threads = threads.filter(resolved_at__isnull=True)
+    return threads.annotate(unread=Coalesce(_unread_count(user), 0)).order_by(
+        "-kind", "-last_message_at", "-id"
+    )  # "subject" < "permanent" alphabetically: -kind puts the permanent thread first
+
+
+def unread_by_company(*, user: User) -> dict[int, int]:
+    """Unread messages per company, for the office home."""
+    threads = threads_visible(user=user).annotate(unread=Coalesce(_unread_count(user), 0))
+    totals: dict[int, int] = {}
+    for company_id, unread in threads.values_list("company_id", "unread"):
+        totals[company_id] = totals.get(company_id, 0) + unread
+    return totals
+
+
+def message_page(*, user: User, thread: Thread) -> QuerySet[Message]:
+    """Newest first, with what rendering needs joined in one go."""
+    return (
+        messages_visible(user=user, thread=thread)
+        .select_related("author", "thread")
+        .prefetch_related("attachments")
+        .order_by("-id")
+    )
+
+
+def message_get(*, user: User, message_id: int | str) -> Message:
+    try:
+        return (
+            Message.objects.visible_to(user)
+            .select_related("thread", "company", "author")
+            .get(pk=int(message_id))
+        )
+    except (Message.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such message.") from None
+
+
+def message_history(*, message: Message) -> QuerySet[MessageEdit]:
+    return message.edits.select_related("editor")
+
+
+def read_states(*, thread: Thread) -> QuerySet[ReadState]:
+    """Who has read how far (for "seen by"), without those who opted out of read receipts."""
+    return (
+        ReadState.objects.filter(thread=thread, last_read_id__gt=0)
+        .exclude(user__chat_preferences__read_receipts=False)
+        .select_related("user")
+    )
+
+
+def requests_open(*, user: User, company: Company | None = None) -> QuerySet[Request]:
+    requests = Request.objects.visible_to(user).filter(state=RequestState.OPEN)
+    if company is not None:
+        requests = requests.filter(company=company)
+    return requests.select_related("thread", "message").order_by("due_date", "id")
+
+
+def request_get(*, user: User, request_id: int | str) -> Request:
+    try:
+        return Request.objects.visible_to(user).select_related("company").get(pk=int(request_id))
+    except (Request.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such request.") from None
+
+
+def message_search(
+    *, user: User, query: str, company: Company | None = None, thread: Thread | None = None
+) -> QuerySet[Message]:
+    """Full-text search on PostgreSQL; a plain substring match on SQLite (the demo)."""
+    messages = Message.objects.visible_to(user).filter(deleted_at__isnull=True)
+    if company is not None:
+        messages = messages.filter(company=company)
+    if thread is not None:
+        messages = messages.filter(thread=thread)
+    query = query.strip()
+    if not query:
+        return messages.none()
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        messages = messages.annotate(search=SearchVector("body", config="simple")).filter(
+            search=SearchQuery(query, config="simple", search_type="websearch")
+        )
+    else:
+        condition = Q()
+        for word in query.split()[:8]:
+            condition &= Q(body__icontains=word)
+        messages = messages.filter(condition)
+    return cast(QuerySet[Message], messages.select_related("thread", "author").order_by("-id"))

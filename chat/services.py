@@ -1,0 +1,411 @@
+"""Everything that changes the chat; the REST API and the socket actions call these services."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dossier.models import Document, Folder
+from dossier.services import document_upload
+from server.accounts.models import User
+from server.errors import DomainError
+from server.realtime.publish import group_name, publish
+from server.tenancy.access import is_staff_of, reach_of, require_staff
+from server.tenancy.models import Audience, Company
+
+from . import events
+from .models import (
+    ChatPreferences,
+    Message,
+    MessageEdit,
+    OfficeChatSettings,
+    ReadState,
+    Request,
+    RequestState,
+    Thread,
+    ThreadKind,
+)
+from .subjects import subject_resolve
+
+MAX_BODY = 20_000
+
+
+class ChatError(DomainError):
+    pass
+
+
+# --- Threads -----------------------------------------------------------------------------------
+
+
+def thread_permanent_ensure(*, company: Company) -> Thread:
+    """The company's permanent thread, made with the company."""
+    thread, _ = Thread.objects.get_or_create(
+        company=company,
+        kind=ThreadKind.PERMANENT,
+        defaults={"audience": Audience.SHARED, "title": ""},
+    )
+    return thread
+
+
+def thread_create(*, actor: User, company: Company, title: str, internal: bool = False) -> Thread:
+    """A thread on a free subject; internal threads are for office staff only."""
+    title = title.strip()
+    if not title:
+        raise ChatError("title_required", "Give the conversation a subject.")
+    if internal:
+        require_staff(actor, company)
+    with transaction.atomic():
+        thread = Thread.objects.create(
+            company=company,
+            kind=ThreadKind.SUBJECT,
+            audience=Audience.INTERNAL if internal else Audience.SHARED,
+            title=title[:200],
+            created_by=actor,
+        )
+        publish(company, events.THREAD, events.thread_payload(thread), thread.audience)
+    return thread
+
+
+def thread_for_subject(
+    *, actor: User, subject_type: str, subject_id: int, internal: bool = False
+) -> tuple[Thread, bool]:
+    """The thread about an object, created on first use ("Discuss"); (thread, created)."""
+    subject = subject_resolve(actor, subject_type, subject_id)
+    if internal or subject.audience == Audience.INTERNAL:
+        require_staff(actor, subject.company)
+        audience = Audience.INTERNAL
+    else:
+        audience = Audience.SHARED
+    existing = Thread.objects.filter(
+        company=subject.company, subject_type=subject.type, subject_id=subject.id, audience=audience
+    ).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            thread = Thread.objects.create(
+                company=subject.company,
+                kind=ThreadKind.SUBJECT,
+                audience=audience,
+                title=subject.title[:200],
+                subject_type=subject.type,
+                subject_id=subject.id,
+                created_by=actor,
+            )
+            publish(subject.company, events.THREAD, events.thread_payload(thread), audience)
+    except IntegrityError:  # two people pressed "Discuss" at once
+        return Thread.objects.get(
+            company=subject.company, subject_type=subject.type, subject_id=subject.id,
+            audience=audience,
+        ), False  # fmt: skip
+    return thread, True
+
+
+def thread_resolve(*, actor: User, thread: Thread, resolved: bool = True) -> Thread:
+    if thread.kind == ThreadKind.PERMANENT:
+        raise ChatError("permanent", "The permanent thread stays open.")
+    with transaction.atomic():
+        thread.resolved_at = timezone.now() if resolved else None
+        thread.resolved_by = actor if resolved else None
+        thread.save(update_fields=["resolved_at", "resolved_by"])
+        publish(thread.company, events.THREAD, events.thread_payload(thread), thread.audience)
+    return thread
+
+
+# --- Messages ----------------------------------------------------------------------------------
+
+_MENTION = re.compile(r"@([\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
+
+
+def _mentions(thread: Thread, body: str, audience: str) -> list[int]:
+    """Ids of the people @mentioned by e-mail address who can see the message."""
+    emails = {match.lower() for match in _MENTION.findall(body)}
+    if not emails:
+        return []
+    return sorted(
+        user.pk
+        for user in User.objects.filter(email__in=emails, is_active=True)
+        if _may_see(user, thread.company_id, audience)
+    )
+
+
+def _may_see(user: User, company_id: int, audience: str) -> bool:
+    return reach_of(user).audience_for(company_id) in (
+        {Audience.INTERNAL}
+        if audience == Audience.INTERNAL
+        else {Audience.SHARED, Audience.INTERNAL}
+    )
+
+
+def _body_clean(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ChatError("empty", "Write something first.")
+    if len(body) > MAX_BODY:
+        raise ChatError("too_long", f"A message is at most {MAX_BODY:,} characters.")
+    return body
+
+
+@dataclass(frozen=True)
+class Sent:
+    message: Message
+    created: bool
+
+
+def message_send(
+    *,
+    actor: User,
+    thread: Thread,
+    body: str,
+    client_id: uuid.UUID | str | None = None,
+    reply_to: Message | None = None,
+    internal_note: bool = False,
+    attachments: list[Document] | None = None,
+) -> Sent:
+    """Post a message. The same `client_id` from the same person stores one message, whatever
+    the number of retries, and answers with that message."""
+    attachments = attachments or []
+    if not attachments:
+        body = _body_clean(body)
+    elif len(body or "") > MAX_BODY:
+        raise ChatError("too_long", f"A message is at most {MAX_BODY:,} characters.")
+    if client_id is not None:
+        client_id = _uuid(client_id)
+        earlier = Message.objects.filter(author=actor, client_id=client_id).first()
+        if earlier is not None:
+            return Sent(earlier, created=False)
+    if thread.resolved_at:
+        raise ChatError("resolved", "This conversation is resolved; reopen it to write.")
+    staff = is_staff_of(actor, thread.company)
+    if internal_note and not staff:
+        raise ChatError("staff_only", "Only the office writes internal notes.")
+    audience = (
+        Audience.INTERNAL
+        if internal_note or thread.audience == Audience.INTERNAL
+        else Audience.SHARED
+    )
+    if reply_to is not None and reply_to.thread_id != thread.pk:
+        raise ChatError("bad_reply", "Reply to a message of the same conversation.")
+    for document in attachments:
+        if document.company_id != thread.company_id or (
+            document.audience == Audience.INTERNAL and audience == Audience.SHARED
+        ):
+            raise ChatError("bad_attachment", "Attach documents this conversation's readers see.")
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                thread=thread,
+                company=thread.company,
+                audience=audience,
+                author=actor,
+                body=body.strip(),
+                client_id=client_id,
+                reply_to=reply_to,
+                mentions=_mentions(thread, body, audience),
+            )
+            if attachments:
+                message.attachments.set(attachments)
+            Thread.objects.filter(pk=thread.pk).update(last_message_at=message.created_at)
+            _read_mark(actor, thread, message.pk, announce=False)
+            publish(thread.company, events.MESSAGE, events.message_payload(message), audience)
+            if attachments and not staff and audience == Audience.SHARED:
+                _requests_answer(thread, message)
+    except IntegrityError:
+        # The same client_id raced itself (two sockets): the other one stored it.
+        earlier = Message.objects.filter(author=actor, client_id=client_id).first()
+        if earlier is None:
+            raise
+        return Sent(earlier, created=False)
+    return Sent(message, created=True)
+
+
+def _uuid(value: uuid.UUID | str) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise ChatError("bad_client_id", "client_id must be a UUID.") from None
+
+
+def attachment_upload(*, actor: User, thread: Thread, content: Any, name: str) -> Document:
+    """A file dropped into the composer: stored in the company's dossier inbox, then attached."""
+    folder = (
+        Folder.objects.filter(
+            company=thread.company,
+            template_code="office_working_papers"
+            if thread.audience == Audience.INTERNAL
+            else "purchase_invoices",
+        ).first()
+        or Folder.objects.filter(company=thread.company, audience=thread.audience).first()
+    )
+    if folder is None:
+        raise ChatError("no_folder", "This company's dossier has no folder for attachments.")
+    return document_upload(actor=actor, folder=folder, content=content, name=name)
+
+
+def _edit_window(message: Message) -> timedelta:
+    settings_row = OfficeChatSettings.objects.filter(office=message.company.office).first()
+    minutes = (
+        settings_row.edit_window_minutes if settings_row else settings.KONTOR_CHAT_EDIT_MINUTES
+    )
+    return timedelta(minutes=minutes)
+
+
+def message_edit(*, actor: User, message: Message, body: str) -> Message:
+    """Only the author edits, within the office's edit window; the old text stays visible."""
+    if message.author_id != actor.pk:
+        raise ChatError("not_author", "Only the author can edit a message.")
+    if message.deleted_at:
+        raise ChatError("deleted", "A deleted message cannot be edited.")
+    if timezone.now() - message.created_at > _edit_window(message):
+        raise ChatError("edit_window", "The time to edit this message has passed.")
+    body = _body_clean(body)
+    if body == message.body:
+        return message
+    with transaction.atomic():
+        MessageEdit.objects.create(message=message, previous_body=message.body, editor=actor)
+        message.body, message.edited_at = body, timezone.now()
+        message.mentions = _mentions(message.thread, body, message.audience)
+        message.save(update_fields=["body", "edited_at", "mentions"])
+        publish(
+            message.company,
+            events.MESSAGE_EDITED,
+            events.message_payload(message),
+            message.audience,
+        )
+    return message
+
+
+def message_delete(*, actor: User, message: Message) -> Message:
+    """The author (or office staff) deletes; a tombstone stays, so the conversation has no gap."""
+    if message.author_id != actor.pk and not is_staff_of(actor, message.company):
+        raise ChatError("not_author", "Only the author can delete a message.")
+    if message.deleted_at:
+        return message
+    with transaction.atomic():
+        message.deleted_at, message.deleted_by = timezone.now(), actor
+        message.save(update_fields=["deleted_at", "deleted_by"])
+        publish(
+            message.company,
+            events.MESSAGE_DELETED,
+            events.message_payload(message),
+            message.audience,
+        )
+    return message
+
+
+# --- Read state and typing ---------------------------------------------------------------------
+
+
+def _read_mark(actor: User, thread: Thread, message_id: int, *, announce: bool) -> ReadState:
+    state, _ = ReadState.objects.get_or_create(user=actor, thread=thread)
+    if message_id > state.last_read_id:
+        state.last_read_id = message_id
+        state.read_at = timezone.now()
+        state.save(update_fields=["last_read_id", "read_at"])
+        if announce and _receipts_on(actor):
+            publish(thread.company, events.READ, events.read_payload(state), thread.audience)
+    return state
+
+
+def _receipts_on(user: User) -> bool:
+    preferences = ChatPreferences.objects.filter(user=user).first()
+    return preferences.read_receipts if preferences else True
+
+
+def thread_read(*, actor: User, thread: Thread, up_to: int | None = None) -> ReadState:
+    """Mark the thread read up to a message (default: its newest one the reader may see)."""
+    from .selectors import messages_visible
+
+    newest = (
+        messages_visible(user=actor, thread=thread).order_by("-id").values_list("id", flat=True)
+    )
+    last = newest.first() or 0
+    target = min(up_to, last) if up_to is not None else last
+    with transaction.atomic():
+        return _read_mark(actor, thread, target, announce=True)
+
+
+def thread_typing(*, actor: User, thread: Thread) -> None:
+    """Ephemeral: straight to the group, no Event row, no id, lost if nobody listens."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    frame = events.typing_frame(thread, actor)
+    async_to_sync(layer.group_send)(
+        group_name(thread.company_id, thread.audience), {"type": "ephemeral.frame", "text": frame}
+    )
+
+
+# --- Requests ------------------------------------------------------------------------------------
+
+
+def request_create(
+    *, actor: User, message: Message, title: str = "", due_date: date | None = None
+) -> Request:
+    """Staff turn a message into a to-do for the client."""
+    require_staff(actor, message.company)
+    if message.audience != Audience.SHARED:
+        raise ChatError("internal", "A request goes to the client: use a shared message.")
+    if hasattr(message, "request"):
+        raise ChatError("exists", "This message is already a request.")
+    with transaction.atomic():
+        request = Request.objects.create(
+            message=message,
+            thread=message.thread,
+            company=message.company,
+            title=(title or message.body).strip()[:200],
+            due_date=due_date,
+            created_by=actor,
+        )
+        publish(message.company, events.REQUEST, events.request_payload(request), Audience.SHARED)
+    return request
+
+
+def request_close(*, actor: User, request: Request, state: str) -> Request:
+    if state not in {RequestState.DONE, RequestState.NOT_APPLICABLE, RequestState.OPEN}:
+        raise ChatError("bad_state", "A request is open, done or not applicable.")
+    with transaction.atomic():
+        request.state = state
+        request.closed_by = None if state == RequestState.OPEN else actor
+        request.closed_at = None if state == RequestState.OPEN else timezone.now()
+        request.save(update_fields=["state", "closed_by", "closed_at"])
+        publish(request.company, events.REQUEST, events.request_payload(request), Audience.SHARED)
+    return request
+
+
+def _requests_answer(thread: Thread, message: Message) -> None:
+    """A client's upload into the thread completes the request it replies to, else the oldest."""
+    open_requests = Request.objects.filter(thread=thread, state=RequestState.OPEN)
+    target = None
+    if message.reply_to_id:
+        target = open_requests.filter(message_id=message.reply_to_id).first()
+    target = target or open_requests.order_by("created_at", "id").first()
+    if target is None:
+        return
+    target.state, target.closed_by, target.closed_at = (
+        RequestState.DONE,
+        message.author,
+        timezone.now(),
+    )
+    target.answer = message
+    target.save(update_fields=["state", "closed_by", "closed_at", "answer"])
+    publish(thread.company, events.REQUEST, events.request_payload(target), Audience.SHARED)
+
+
+def preferences_update(*, actor: User, **changes: Any) -> ChatPreferences:
+    preferences, _ = ChatPreferences.objects.get_or_create(user=actor)
+    for field in ("notify", "read_receipts"):
+        if field in changes:
+            setattr(preferences, field, changes[field])
+    preferences.full_clean()
+    preferences.save()
+    return preferences

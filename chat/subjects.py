@@ -1,0 +1,59 @@
+"""The kinds of object a thread can be about. Each has a permission check, a title and a link.
+
+Chat depends on the other apps, never the other way round: a new kind is added here when its app
+arrives (an invoice, a calendar event, a journal entry, a bank line).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from server.accounts.models import User
+from server.tenancy.models import Company
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One object a thread is attached to, as the asking user may see it."""
+
+    type: str
+    id: int
+    company: Company
+    audience: str
+    title: str
+    link: str
+
+
+@dataclass(frozen=True)
+class SubjectType:
+    name: str
+    resolve: Callable[[User, int], Subject]  # raises Http404 when out of the user's reach
+
+
+def _dossier_document(user: User, object_id: int) -> Subject:
+    from dossier.selectors import document_get
+
+    document = document_get(user=user, document_id=object_id)
+    return Subject(
+        type="dossier.document",
+        id=document.pk,
+        company=document.company,
+        audience=document.audience,
+        title=document.name,
+        link=f"/companies/{document.company_id}/dossier/?document={document.pk}",
+    )
+
+
+SUBJECT_TYPES: dict[str, SubjectType] = {
+    "dossier.document": SubjectType("dossier.document", _dossier_document),
+}
+
+
+def subject_resolve(user: User, subject_type: str, object_id: int) -> Subject:
+    kind = SUBJECT_TYPES.get(subject_type)
+    if kind is None:
+        raise Http404("Unknown kind of subject.")
+    return kind.resolve(user, int(object_id))
