@@ -120,5 +120,18 @@ def require_staff(user: User, company: Company) -> None:
         raise NotPermitted("Only the office can do this.")
 
 
+def people_who_see(company: Company, audience: str) -> list[User]:
+    """Everyone who may see an item of `company` with this audience (for notifications)."""
+    from server.accounts.models import User
+
+    staff = Q(office_memberships__office=company.office_id) & (
+        Q(office_memberships__role=StaffRole.OWNER) | Q(assignments__company=company)
+    )
+    people = staff if company.office_id else Q(pk__in=[])
+    if audience == Audience.SHARED:
+        people |= Q(company_memberships__company=company)
+    return list(User.objects.filter(people, is_active=True).distinct())
+
+
 def is_office_staff(user: User) -> bool:
     return _is_signed_in(user) and OfficeMember.objects.filter(user=user).exists()
