@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -55,9 +55,10 @@ def thread_list(
     threads = threads_visible(user=user).filter(company=company)
     if not include_resolved:
         threads = threads.filter(resolved_at__isnull=True)
+    # "permanent" sorts before "subject": the permanent thread first, then the latest activity.
     return threads.annotate(unread=Coalesce(_unread_count(user), 0)).order_by(
-        "-kind", "-last_message_at", "-id"
-    )  # "subject" < "permanent" alphabetically: -kind puts the permanent thread first
+        "kind", F("last_message_at").desc(nulls_last=True), "-id"
+    )
 
 
 def unread_by_company(*, user: User) -> dict[int, int]:
