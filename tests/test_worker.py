@@ -54,3 +54,28 @@ def test_worker_runs_a_task_sent_through_the_broker(settings) -> None:
         app.conf.task_always_eager = True
         worker.terminate()
         worker.wait(15)
+
+
+def test_beat_loads_kontor_s_schedule_into_the_database() -> None:
+    from django_celery_beat.models import PeriodicTask
+
+    env = {**os.environ, "DATABASE_URL": current_database_url(), "KONTOR_TASKS_EAGER": "0"}
+    kontor = Path(sys.executable).with_name("kontor")
+    beat = subprocess.Popen(
+        [str(kontor), "beat", "--pidfile="],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        wanted = {
+            "realtime.events_prune",
+            "dossier.acknowledgement_reminders",
+            "chat.unread_notifications",
+        }
+        while not wanted <= set(PeriodicTask.objects.values_list("task", flat=True)):
+            assert beat.poll() is None, beat.stdout.read() if beat.stdout else ""
+            assert time.monotonic() < deadline, "beat did not load the schedule"
+            time.sleep(0.3)
+    finally:
+        beat.terminate()
+        beat.wait(15)
