@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import CursorPagination
@@ -14,15 +12,12 @@ from rest_framework.views import APIView
 
 from dossier.selectors import document_get
 from server.accounts.services import signed_in_user
+from server.api_input import body_of
 from server.tenancy.access import company_get
 
 from . import selectors, services
 from .events import message_payload, read_payload, request_payload
 from .models import NotifyMode, RequestState
-
-
-def _body(request: Request) -> Any:
-    return request.data
 
 
 class ThreadSerializer(serializers.Serializer):
@@ -91,7 +86,7 @@ class ThreadListApi(APIView):
     def post(self, request: Request, company_id: int) -> Response:
         user = signed_in_user(request)
         company = company_get(user, company_id)
-        body = _body(request)
+        body = body_of(request)
         thread = services.thread_create(
             actor=user,
             company=company,
@@ -116,7 +111,7 @@ class ThreadForSubjectApi(APIView):
         responses={200: ThreadSerializer, 201: ThreadSerializer},
     )
     def post(self, request: Request) -> Response:
-        body = _body(request)
+        body = body_of(request)
         try:
             subject_id = int(body.get("subject_id"))
         except (TypeError, ValueError):
@@ -145,7 +140,7 @@ class ThreadResolveApi(APIView):
     def post(self, request: Request, thread_id: int) -> Response:
         user = signed_in_user(request)
         thread = selectors.thread_get(user=user, thread_id=thread_id)
-        resolved = _body(request).get("resolved", True) in {True, "true", "1"}
+        resolved = body_of(request).get("resolved", True) in {True, "true", "1"}
         thread = services.thread_resolve(actor=user, thread=thread, resolved=resolved)
         return Response(ThreadSerializer(thread).data)
 
@@ -192,7 +187,7 @@ class MessageListApi(APIView):
     def post(self, request: Request, thread_id: int) -> Response:
         user = signed_in_user(request)
         thread = selectors.thread_get(user=user, thread_id=thread_id)
-        body = _body(request)
+        body = body_of(request)
         reply_to = body.get("reply_to")
         ids = (
             body.getlist("attachments") if hasattr(body, "getlist") else body.get("attachments", [])
@@ -225,7 +220,7 @@ class MessageDetailApi(APIView):
         user = signed_in_user(request)
         message = selectors.message_get(user=user, message_id=message_id)
         message = services.message_edit(
-            actor=user, message=message, body=str(_body(request).get("body", ""))
+            actor=user, message=message, body=str(body_of(request).get("body", ""))
         )
         return Response(message_payload(message))
 
@@ -293,7 +288,7 @@ class ThreadReadApi(APIView):
     def post(self, request: Request, thread_id: int) -> Response:
         user = signed_in_user(request)
         thread = selectors.thread_get(user=user, thread_id=thread_id)
-        up_to = _body(request).get("message")
+        up_to = body_of(request).get("message")
         state = services.thread_read(actor=user, thread=thread, up_to=int(up_to) if up_to else None)
         return Response(read_payload(state))
 
@@ -342,11 +337,11 @@ class MessageRequestApi(APIView):
         user = signed_in_user(request)
         message = selectors.message_get(user=user, message_id=message_id)
         data = serializers.DateField(required=False, allow_null=True)
-        due = _body(request).get("due_date")
+        due = body_of(request).get("due_date")
         made = services.request_create(
             actor=user,
             message=message,
-            title=str(_body(request).get("title", "")),
+            title=str(body_of(request).get("title", "")),
             due_date=data.to_internal_value(due) if due else None,
         )
         return Response(request_payload(made), status=status.HTTP_201_CREATED)
@@ -379,7 +374,7 @@ class RequestDetailApi(APIView):
         user = signed_in_user(request)
         item = selectors.request_get(user=user, request_id=request_id)
         item = services.request_close(
-            actor=user, request=item, state=str(_body(request).get("state", ""))
+            actor=user, request=item, state=str(body_of(request).get("state", ""))
         )
         return Response(request_payload(item))
 

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from server.accounts.services import client_address, signed_in_user
+from server.api_input import body_of
 from server.tenancy.access import company_get
 
 from . import selectors, services, storage
@@ -88,11 +89,6 @@ class DetailsSerializer(serializers.Serializer):
     supplier = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-def _body(request: Request) -> Any:
-    """The parsed body: a dict (JSON) or a QueryDict (forms); both answer .get()."""
-    return request.data
-
-
 class DocumentPages(CursorPagination):
     page_size = 50
     max_page_size = 200
@@ -159,7 +155,7 @@ class FolderListApi(APIView):
     @extend_schema(request=FolderSerializer, responses={201: FolderSerializer})
     def post(self, request: Request, company_id: int) -> Response:
         company = company_get(signed_in_user(request), company_id)
-        data = FolderSerializer(data=_body(request))
+        data = FolderSerializer(data=body_of(request))
         data.is_valid(raise_exception=True)
         parent_id = data.validated_data.get("parent_id")
         parent = (
@@ -193,7 +189,7 @@ class FolderDetailApi(APIView):
     def patch(self, request: Request, folder_id: int) -> Response:
         user = signed_in_user(request)
         folder = selectors.folder_get(user=user, folder_id=folder_id)
-        body = _body(request)
+        body = body_of(request)
         changes: dict[str, Any] = {}
         if "name" in body:
             changes["name"] = str(body["name"])
@@ -274,11 +270,11 @@ class DocumentListApi(UploadMixin, APIView):
         user = signed_in_user(request)
         company = company_get(user, company_id)
         upload = self._uploaded_file(request)
-        folder = selectors.folder_get(user=user, folder_id=_body(request).get("folder"))
+        folder = selectors.folder_get(user=user, folder_id=body_of(request).get("folder"))
         if folder.company_id != company.pk:
             return Response({"code": "not_found", "message": "No such folder."}, status=404)
         details = DetailsSerializer(
-            data={k: v for k, v in _body(request).items() if k not in {"file", "folder"}}
+            data={k: v for k, v in body_of(request).items() if k not in {"file", "folder"}}
         )
         details.is_valid(raise_exception=True)
         fields = dict(details.validated_data)
@@ -303,7 +299,7 @@ class DocumentDetailApi(APIView):
         document = selectors.document_get(
             user=signed_in_user(request), document_id=document_id, in_trash=False
         )
-        details = DetailsSerializer(data=_body(request), partial=True)
+        details = DetailsSerializer(data=body_of(request), partial=True)
         details.is_valid(raise_exception=True)
         document = services.document_update(
             actor=signed_in_user(request),
@@ -345,7 +341,7 @@ class DocumentActionApi(APIView):
         user = signed_in_user(request)
         in_trash = self.action_name == "restore"
         document = selectors.document_get(user=user, document_id=document_id, in_trash=in_trash)
-        data = _body(request)
+        data = body_of(request)
         if self.action_name == "restore":
             document = services.document_restore(actor=user, document=document)
         elif self.action_name == "move":
@@ -506,7 +502,7 @@ class DirectUploadStartApi(APIView):
     def post(self, request: Request, company_id: int) -> Response:
         user = signed_in_user(request)
         company = company_get(user, company_id)
-        data = self.InputSerializer(data=_body(request))
+        data = self.InputSerializer(data=body_of(request))
         data.is_valid(raise_exception=True)
         values = data.validated_data
         document = (

@@ -28,7 +28,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         exc = exceptions.ValidationError(detail)
     if isinstance(exc, DomainError):
-        return Response({"code": exc.code, "message": exc.message}, status=exc.status)
+        return Response(
+            {"code": exc.code, "message": exc.message, **exc.details}, status=exc.status
+        )
     if isinstance(exc, NotPermitted):
         return Response(
             {"code": exc.code, "message": exc.message}, status=status.HTTP_403_FORBIDDEN
