@@ -1,1 +1,73 @@
-"""calendar_app models: grown by its own issue."""
+"""The shared calendar: statutory deadlines generated from each company's profile, tasks, meetings
+and custom events that both sides edit, each carrying a version so that no edit is lost."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dossier.models import Document
+from server.tenancy.models import Audience, Company, TenantQuerySet
+
+
+class EventKind(models.TextChoices):
+    DEADLINE = "deadline", _("Statutory deadline")
+    TASK = "task", _("Task")
+    MEETING = "meeting", _("Meeting")
+    CUSTOM = "custom", _("Other")
+
+
+class CalendarEvent(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="calendar_events")
+    kind = models.CharField(max_length=10, choices=EventKind.choices, default=EventKind.CUSTOM)
+    audience = models.CharField(max_length=8, choices=Audience.choices, default=Audience.SHARED)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(blank=True)
+    # All-day events use `date` only; timed events also have `starts_at` (and maybe `ends_at`).
+    date = models.DateField(db_index=True)
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    assignees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    filing = models.ForeignKey(
+        Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Optimistic concurrency: every change bumps it; a change based on an older one is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    # Generated deadlines: which obligation and period they stand for.
+    obligation = models.CharField(max_length=40, blank=True)
+    period = models.CharField(max_length=20, blank=True)
+    unshifted = models.DateField(null=True, blank=True)
+    legal_source = models.CharField(max_length=300, blank=True)
+    # Somebody changed a generated deadline by hand: regeneration no longer touches it...
+    edited = models.BooleanField(default=False)
+    # ...and flags it instead when the profile no longer yields it (or yields another date).
+    flag = models.CharField(max_length=300, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "starts_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "obligation", "period"],
+                condition=~models.Q(obligation=""),
+                name="one_event_per_obligation_period",
+            )
+        ]
+        indexes = [models.Index(fields=["company", "date"], name="calendar_company_date")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date})"

@@ -15,6 +15,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include("dossier.urls")),
     path("", include("chat.urls")),
+    path("", include("calendar_app.urls")),
 ]
 
 urlpatterns = [

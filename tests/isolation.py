@@ -101,6 +101,25 @@ COMPANY_SCOPED: list[Route] = [
         )
     ],
     Route("request-detail", "post", "/api/v1/requests/{request}/", {"state": "done"}),
+    # Calendar: {event} is a shared event of the company, {internal_event} an office-only one.
+    Route("calendar-list", "get", "/api/v1/companies/{company}/calendar/"),
+    Route("calendar-list", "post", "/api/v1/companies/{company}/calendar/",
+          {"title": "Mine", "date": "2026-05-05"}),
+    *[
+        route
+        for event, internal in (("{event}", False), ("{internal_event}", True))
+        for route in (
+            Route("calendar-detail", "get", f"/api/v1/calendar/{event}/", {}, internal),
+            Route("calendar-detail", "patch", f"/api/v1/calendar/{event}/",
+                  {"version": 1, "title": "Moved"}, internal),
+            Route("calendar-detail", "delete", f"/api/v1/calendar/{event}/?version=1", {},
+                  internal),
+            Route("calendar-done", "post", f"/api/v1/calendar/{event}/done/", {"version": 1},
+                  internal),
+        )
+    ],
+    Route("deadline-rules", "get", "/api/v1/companies/{company}/deadlines/"),
+    Route("deadline-generate", "post", "/api/v1/companies/{company}/deadlines/generate/"),
 ]  # fmt: skip  # fmt: skip
 
 NOT_COMPANY_SCOPED: dict[str, str] = {

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from calendar_app import services as calendar_services
+from calendar_app.models import CalendarEvent
 from chat import services as chat_services
 from chat.models import Message, ReadState, Request, Thread
 from dossier import services
@@ -67,6 +70,13 @@ def _targets(company: Company, staff: User) -> dict[str, object]:
         actor=staff, company=company, title="Office only", internal=True
     )
     request = chat_services.request_create(actor=staff, message=message)
+    event = calendar_services.event_create(
+        actor=staff, company=company, title="Shared", date=datetime.date(2026, 6, 1)
+    )
+    internal_event = calendar_services.event_create(
+        actor=staff, company=company, title="Office", date=datetime.date(2026, 6, 1),
+        audience="internal",
+    )  # fmt: skip
     return {
         "company": company.pk,
         "folder": shared.pk,
@@ -79,6 +89,8 @@ def _targets(company: Company, staff: User) -> dict[str, object]:
         "message": message.pk,
         "internal_message": note.message.pk,
         "request": request.pk,
+        "event": event.pk,
+        "internal_event": internal_event.pk,
     }
 
 
@@ -134,6 +146,7 @@ def _fingerprint() -> tuple:
         list(Message.objects.order_by("pk").values_list("body", "deleted_at")),
         list(ReadState.objects.order_by("pk").values_list("user", "thread", "last_read_id")),
         list(Request.objects.order_by("pk").values_list("message", "state")),
+        list(CalendarEvent.objects.order_by("pk").values_list("title", "version", "deleted_at")),
     )  # fmt: skip
 
 

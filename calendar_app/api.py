@@ -1,0 +1,257 @@
+"""REST API of the calendar. Changes carry the `version` they are based on; a stale one gets 409
+with the current event under `current`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dossier.selectors import document_get
+from server.accounts.models import User
+from server.accounts.services import signed_in_user
+from server.api_input import body_of
+from server.tenancy.access import company_get, require_staff
+from server.tenancy.models import Audience
+
+from . import selectors, services
+from .events import event_payload
+from .models import EventKind
+
+
+class EventSerializer(serializers.Serializer):
+    """The event as `calendar.event` carries it (built by calendar_app.events)."""
+
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=EventKind.choices)
+    audience = serializers.ChoiceField(choices=Audience.choices)
+    title = serializers.CharField()
+    description = serializers.CharField()
+    date = serializers.DateField()
+    starts_at = serializers.DateTimeField(allow_null=True)
+    ends_at = serializers.DateTimeField(allow_null=True)
+    assignees = serializers.ListField(child=serializers.IntegerField())
+    done_at = serializers.DateTimeField(allow_null=True)
+    done_by = serializers.IntegerField(allow_null=True)
+    filing = serializers.IntegerField(allow_null=True)
+    version = serializers.IntegerField()
+    obligation = serializers.CharField()
+    period = serializers.CharField()
+    unshifted = serializers.DateField(allow_null=True)
+    legal_source = serializers.CharField()
+    edited = serializers.BooleanField()
+    flag = serializers.CharField()
+    deleted_at = serializers.DateTimeField(allow_null=True)
+
+
+class EventInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    date = serializers.DateField(required=False)
+    starts_at = serializers.DateTimeField(required=False, allow_null=True)
+    ends_at = serializers.DateTimeField(required=False, allow_null=True)
+    kind = serializers.ChoiceField(choices=EventKind.choices, required=False)
+    audience = serializers.ChoiceField(choices=Audience.choices, required=False)
+    assignees = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+def _people(company_id: int, ids: list[int]) -> list[User]:
+    """Assignees by id; anyone unknown or out of the company's reach is refused by the service."""
+    people = list(User.objects.filter(pk__in=ids, is_active=True))
+    if len(people) != len(set(ids)):
+        raise services.CalendarError("bad_assignee", "Unknown person among the assignees.")
+    return people
+
+
+def _version(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise services.CalendarError(
+            "version_required", "Send the version of the event your change is based on."
+        ) from None
+
+
+class EventListApi(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", str, description="YYYY-MM-DD"),
+            OpenApiParameter("to", str, description="YYYY-MM-DD"),
+            OpenApiParameter("kind", str, enum=EventKind.values),
+            OpenApiParameter("assignee", int),
+        ],
+        responses={200: EventSerializer(many=True)},
+    )
+    def get(self, request: Request, company_id: int) -> Response:
+        user = signed_in_user(request)
+        company = company_get(user, company_id)
+        params = request.query_params
+        dates = serializers.DateField(required=False)
+        events = selectors.event_list(
+            user=user,
+            company=company,
+            start=dates.to_internal_value(params["from"]) if params.get("from") else None,
+            end=dates.to_internal_value(params["to"]) if params.get("to") else None,
+            kind=params.get("kind", ""),
+            assignee=int(params["assignee"]) if params.get("assignee", "").isdigit() else None,
+        )
+        return Response([event_payload(e) for e in events[:2000]])
+
+    @extend_schema(request=EventInputSerializer, responses={201: EventSerializer})
+    def post(self, request: Request, company_id: int) -> Response:
+        user = signed_in_user(request)
+        company = company_get(user, company_id)
+        data = EventInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        if "title" not in values or "date" not in values:
+            raise services.CalendarError("required", "An event needs a title and a date.")
+        values["assignees"] = _people(company.pk, values.get("assignees", []))
+        event = services.event_create(actor=user, company=company, **values)
+        return Response(event_payload(event), status=status.HTTP_201_CREATED)
+
+
+class EventDetailApi(APIView):
+    @extend_schema(responses={200: EventSerializer})
+    def get(self, request: Request, event_id: int) -> Response:
+        return Response(
+            event_payload(selectors.event_get(user=signed_in_user(request), event_id=event_id))
+        )
+
+    @extend_schema(
+        request=inline_serializer(
+            "EventUpdate",
+            {"version": serializers.IntegerField(), "changes": EventInputSerializer()},
+        ),
+        responses={200: EventSerializer, 409: EventSerializer},
+        description="Send `version` with the fields to change; 409 with `current` if it is stale.",
+    )
+    def patch(self, request: Request, event_id: int) -> Response:
+        user = signed_in_user(request)
+        event = selectors.event_get(user=user, event_id=event_id)
+        data = EventInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        if "assignees" in changes:
+            changes["assignees"] = _people(event.company_id, changes["assignees"])
+        event = services.event_update(
+            actor=user,
+            event=event,
+            version=_version(body_of(request).get("version")),
+            changes=changes,
+        )
+        return Response(event_payload(event))
+
+    @extend_schema(
+        parameters=[OpenApiParameter("version", int, required=True)],
+        responses={200: EventSerializer},
+    )
+    def delete(self, request: Request, event_id: int) -> Response:
+        user = signed_in_user(request)
+        event = selectors.event_get(user=user, event_id=event_id)
+        event = services.event_delete(
+            actor=user, event=event, version=_version(request.query_params.get("version"))
+        )
+        return Response(event_payload(event))
+
+
+class EventDoneApi(APIView):
+    @extend_schema(
+        request=inline_serializer(
+            "EventDone",
+            {
+                "version": serializers.IntegerField(),
+                "done": serializers.BooleanField(default=True),
+                "filing": serializers.IntegerField(required=False, help_text="a dossier document"),
+            },
+        ),
+        responses={200: EventSerializer},
+    )
+    def post(self, request: Request, event_id: int) -> Response:
+        user = signed_in_user(request)
+        event = selectors.event_get(user=user, event_id=event_id)
+        filing_id = body_of(request).get("filing")
+        event = services.event_done(
+            actor=user,
+            event=event,
+            version=_version(body_of(request).get("version")),
+            done=body_of(request).get("done", True) in {True, "true", "1"},
+            filing=document_get(user=user, document_id=filing_id) if filing_id else None,
+        )
+        return Response(event_payload(event))
+
+
+class DeadlineRulesApi(APIView):
+    """What the country's rules give for this company in a year (as `kontor deadlines`)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int)],
+        responses={
+            200: inline_serializer(
+                "RuleDeadline",
+                {
+                    "obligation": serializers.CharField(),
+                    "period": serializers.CharField(),
+                    "due": serializers.DateField(),
+                    "unshifted": serializers.DateField(),
+                    "title": serializers.CharField(),
+                },
+                many=True,
+            )
+        },
+    )
+    def get(self, request: Request, company_id: int) -> Response:
+        company = company_get(signed_in_user(request), company_id)
+        from .rules import deadlines_for, profile_of
+
+        year = request.query_params.get("year", "")
+        if year and not (year.isdigit() and 2000 <= int(year) <= 2100):
+            raise services.CalendarError("bad_year", "Give the year as four digits, e.g. 2026.")
+        found = deadlines_for(profile_of(company), int(year) if year else timezone.localdate().year)
+        return Response(
+            [
+                {
+                    "obligation": d.obligation,
+                    "period": d.period,
+                    "due": d.due.isoformat(),
+                    "unshifted": d.unshifted.isoformat(),
+                    "title": str(d.title),
+                }
+                for d in found
+            ]
+        )
+
+
+class DeadlineGenerateApi(APIView):
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer(
+                "Generation",
+                {
+                    "created": serializers.IntegerField(),
+                    "updated": serializers.IntegerField(),
+                    "flagged": serializers.IntegerField(),
+                    "removed": serializers.IntegerField(),
+                },
+            )
+        },
+    )
+    def post(self, request: Request, company_id: int) -> Response:
+        user = signed_in_user(request)
+        company = company_get(user, company_id)
+        require_staff(user, company)
+        result = services.deadlines_generate(company=company)
+        return Response(
+            {
+                "created": len(result.created),
+                "updated": len(result.updated),
+                "flagged": len(result.flagged),
+                "removed": len(result.removed),
+            }
+        )

@@ -1,0 +1,44 @@
+"""The payloads the calendar publishes (docs/realtime.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import CalendarEvent
+
+EVENT = "calendar.event"
+
+
+def _when(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def event_payload(event: CalendarEvent) -> dict[str, Any]:
+    """The event as both sides see it; `deleted_at` set when it was removed."""
+    assignees = [user.pk for user in event.assignees.all()] if event.pk else []
+    return {
+        "id": event.pk,
+        "kind": event.kind,
+        "audience": event.audience,
+        "title": event.title,
+        "description": event.description,
+        "date": _when(event.date),
+        "starts_at": _when(event.starts_at),
+        "ends_at": _when(event.ends_at),
+        "assignees": assignees,
+        "done_at": _when(event.done_at),
+        "done_by": event.done_by_id,
+        "filing": event.filing_id,
+        "version": event.version,
+        "obligation": event.obligation,
+        "period": event.period,
+        "unshifted": _when(event.unshifted),
+        "legal_source": event.legal_source,
+        "edited": event.edited,
+        "flag": event.flag,
+        "deleted_at": _when(event.deleted_at),
+    }
+
+
+def gone_payload(event: CalendarEvent) -> dict[str, Any]:
+    return {"id": event.pk, "gone": True}

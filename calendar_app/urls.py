@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("companies/<int:company_id>/calendar/", api.EventListApi.as_view(), name="calendar-list"),
+    path("calendar/<int:event_id>/", api.EventDetailApi.as_view(), name="calendar-detail"),
+    path("calendar/<int:event_id>/done/", api.EventDoneApi.as_view(), name="calendar-done"),
+    path(
+        "companies/<int:company_id>/deadlines/",
+        api.DeadlineRulesApi.as_view(),
+        name="deadline-rules",
+    ),
+    path(
+        "companies/<int:company_id>/deadlines/generate/",
+        api.DeadlineGenerateApi.as_view(),
+        name="deadline-generate",
+    ),
+]
