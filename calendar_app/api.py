@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -21,6 +23,7 @@ from server.tenancy.models import Audience
 
 from . import selectors, services
 from .events import event_payload
+from .feeds import feed_create, feed_render, feed_revoke, feed_user
 from .models import EventKind
 
 
@@ -255,3 +258,30 @@ class DeadlineGenerateApi(APIView):
                 "removed": len(result.removed),
             }
         )
+
+
+class FeedApi(APIView):
+    """The caller's iCalendar address: POST makes a new one (the old stops), DELETE revokes it."""
+
+    @extend_schema(
+        request=None, responses={201: inline_serializer("Feed", {"url": serializers.URLField()})}
+    )
+    def post(self, request: Request) -> Response:
+        secret = feed_create(user=signed_in_user(request))
+        url = request.build_absolute_uri(reverse("calendar-feed", args=[secret]))
+        return Response({"url": url}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request: Request) -> Response:
+        feed_revoke(user=signed_in_user(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def feed_ics(request: HttpRequest, secret: str) -> HttpResponse:
+    """The feed itself: no session (calendar programs have none), the secret is the key."""
+    user = feed_user(secret)
+    if user is None:
+        raise Http404("No such calendar.")
+    response = HttpResponse(feed_render(user=user), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response

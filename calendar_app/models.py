@@ -71,3 +71,18 @@ class CalendarEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.date})"
+
+
+class CalendarFeed(models.Model):
+    """A secret address from which a user's calendar program reads the events that user may see.
+
+    Only the SHA-256 of the secret is stored; revoking it makes the address answer 404.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.user_id}"

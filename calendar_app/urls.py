@@ -16,4 +16,5 @@ urlpatterns = [
         api.DeadlineGenerateApi.as_view(),
         name="deadline-generate",
     ),
+    path("me/calendar-feed/", api.FeedApi.as_view(), name="calendar-feed-address"),
 ]

@@ -134,4 +134,5 @@ NOT_COMPANY_SCOPED: dict[str, str] = {
     "chat-search": "searches only what the caller may see (tests/chat/test_api.py)",
     "chat-unread": "counts only what the caller may see (tests/chat/test_api.py)",
     "chat-preferences": "the caller's own preferences",
+    "calendar-feed-address": "the caller's own feed (tests/calendar_app/test_feed.py)",
 }
