@@ -52,5 +52,14 @@ class BareConsumer(AsyncWebsocketConsumer):
     async def event_frame(self, message: dict[str, Any]) -> None:
         await self.send(text_data=message["text"])
 
+    if os.environ.get("BENCH_BARE_DISPATCH") == "direct":
+        # Experiment (ws_fanout.py --bare-dispatch direct): skip the `aclose_old_connections()`
+        # that channels' AsyncConsumer.dispatch runs, in the sync thread, before every message.
+        async def dispatch(self, message: dict[str, Any]) -> None:
+            if message["type"] == "event.frame":
+                await self.event_frame(message)
+                return
+            await super().dispatch(message)
+
 
 application = ProtocolTypeRouter({"websocket": URLRouter([path("ws/", BareConsumer.as_asgi())])})

@@ -7,6 +7,9 @@ sent with `channel_layer.group_send`: `--feed async` (default) from one long-liv
 `--concurrency` sends in flight when publishing flat out; `--feed sync` with
 `async_to_sync(layer.group_send)` per event, exactly as `publish._push` does it.
 
+`--push loop` (real mode, an experiment) replaces `publish._push` in this process with a group_send
+on one long-lived event loop thread, to measure what that change to `_push` would give.
+
 `--rate R` publishes at R events/s on a fixed schedule (open loop); `--rate 0` publishes as fast
 as it can, but holds back while more than `--window` of its deliveries are in flight (sent, not
 yet counted by the client process in `--progress-file`), so that saturation measures what the
@@ -27,6 +30,7 @@ import mmap
 import os
 import struct
 import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -84,6 +88,19 @@ class Meter:
         }
 
 
+def _loop_push(layer: Any) -> Callable[[str, int, str], None]:
+    """What `_push` could do: hand group_send to one event loop thread that lives as long as the
+    process (one Redis connection pool), instead of a new thread, loop and connection per event."""
+    loop = asyncio.new_event_loop()
+    threading.Thread(target=loop.run_forever, name="publish-loop", daemon=True).start()
+
+    def push(group: str, event_id: int, frame: str) -> None:
+        message = {"type": "event.frame", "id": event_id, "text": frame}
+        asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop).result(timeout=10)
+
+    return push
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mode", choices=["real", "bare"], required=True)
@@ -94,6 +111,13 @@ def main() -> None:
     parser.add_argument("--tag", required=True)
     parser.add_argument("--index", type=int, default=0)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument(
+        "--push",
+        choices=["as-is", "loop"],
+        default="as-is",
+        help="real mode: publish._push as it is, or an experiment: group_send on one long-lived"
+        " event loop thread instead of async_to_sync per event",
+    )
     parser.add_argument("--window", type=int, default=0, help="deliveries in flight (rate 0)")
     parser.add_argument("--progress-file", default="")
     parser.add_argument("--per-event", type=int, default=1, help="sockets per shared group")
@@ -136,13 +160,15 @@ def main() -> None:
     if args.mode == "real":
         connection.ensure_connection()
         real_push = publish_module._push
+        if args.push == "loop":
+            real_push = _loop_push(layer)
 
         def timed_push(group: str, event_id: int, frame: str) -> None:
             began = time.perf_counter()
             real_push(group, event_id, frame)
             meter.push_seconds.append(time.perf_counter() - began)
 
-        publish_module._push = timed_push  # to time the on-commit push apart from the rest
+        publish_module._push = timed_push  # type: ignore[assignment]  # timed apart from the rest
 
         def send(company_id: int, payload: dict[str, Any]) -> None:
             with transaction.atomic():

@@ -124,7 +124,10 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # channels-redis blocks up to 5 s per read: redis-py's default 5 s socket
+                # timeout would crash every idle consumer. Many sockets closing at once need
+                # more than the default 100 pooled connections.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "max_connections": 10000}],
                 # The default capacity of 100 drops group messages silently under load; the event
                 # log makes a drop recoverable, but it should stay rare.
                 "capacity": int(_env("KONTOR_CHANNEL_CAPACITY", "5000")),

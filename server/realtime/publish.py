@@ -7,12 +7,16 @@ row stand, the failure is logged, and the client gets the event when it resumes.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import os
+import threading
+from collections.abc import Coroutine
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
@@ -106,14 +110,45 @@ def publish_many(
     return events
 
 
+class _PushLoop:
+    """One event loop per process, on its own thread, for pushes to a Redis layer.
+
+    `async_to_sync` from plain sync code (a worker, a request thread) would make a thread, a loop
+    and a Redis connection per event and throw them away (measured: 2.2 ms against 0.16 ms).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._pid = 0
+
+    def run(self, coroutine: Coroutine[Any, Any, None], timeout: float) -> None:
+        with self._lock:
+            if self._loop is None or self._pid != os.getpid():  # new, or inherited by a fork
+                self._loop = asyncio.new_event_loop()
+                self._pid = os.getpid()
+                runner = threading.Thread(target=self._loop.run_forever, name="kontor-push")
+                runner.daemon = True
+                runner.start()
+            loop = self._loop
+        asyncio.run_coroutine_threadsafe(coroutine, loop).result(timeout)
+
+
+_push_loop = _PushLoop()
+PUSH_TIMEOUT_SECONDS = 5.0
+
+
 def _push(group: str, event_id: int, frame: str) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
+    message = {"type": "event.frame", "id": event_id, "text": frame}
     try:
-        async_to_sync(layer.group_send)(
-            group, {"type": "event.frame", "id": event_id, "text": frame}
-        )
+        if isinstance(layer, InMemoryChannelLayer):
+            # Its queues belong to the server's own loop: hand the send to that loop.
+            async_to_sync(layer.group_send)(group, message)
+        else:
+            _push_loop.run(layer.group_send(group, message), PUSH_TIMEOUT_SECONDS)
     except Exception:
         # The row is committed; the client will receive the event on its next resume.
         logger.exception(

@@ -300,3 +300,14 @@ async def test_a_socket_renews_group_memberships_the_layer_forgot(world: World, 
     event_id = await publish_committed(world.company)
     assert (await socket.receive_json_from(timeout=3))["id"] == event_id
     await socket.disconnect()
+
+
+@pytest.mark.slow
+async def test_an_idle_socket_still_receives_after_the_layer_s_blocking_read(world: World) -> None:
+    """channels-redis blocks 5 s per read; a Redis client timeout at or under that used to crash
+    every idle consumer (close 1011) about every five seconds."""
+    socket, _ = await socket_open(world.client)
+    await asyncio.sleep(6.5)
+    event_id = await publish_committed(world.company)
+    assert (await socket.receive_json_from(timeout=3))["id"] == event_id
+    await socket.disconnect()
