@@ -161,7 +161,7 @@ def main() -> None:
         connection.ensure_connection()
         real_push = publish_module._push
         if args.push == "loop":
-            real_push = _loop_push(layer)
+            real_push = _loop_push(layer)  # type: ignore[assignment]
 
         def timed_push(group: str, event_id: int, frame: str) -> None:
             began = time.perf_counter()
