@@ -45,6 +45,16 @@ class StaleVersion(CalendarError):
 
 # --- Generated deadlines -----------------------------------------------------------------------
 
+# The company fields the deadline rules read.
+PROFILE_FIELDS = {
+    "country",
+    "vat_regime",
+    "employer",
+    "legal_form",
+    "fiscal_year_end_month",
+    "fiscal_year_end_day",
+}
+
 
 @dataclass
 class Generated:

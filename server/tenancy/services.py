@@ -14,7 +14,7 @@ from server.realtime.publish import publish
 from .access import require_staff
 from .events import COMPANY_UPDATED, company_payload
 from .models import Audience, Company, Office
-from .signals import company_created
+from .signals import company_created, company_profile_changed
 from .validation import vat_number_clean
 
 EDITABLE_FIELDS = (
@@ -62,6 +62,7 @@ def company_update(*, actor: User, company: Company, changes: dict[str, Any]) ->
             dict(company_payload(company, sorted(changes))),
             Audience.SHARED,
         )
+        company_profile_changed.send(sender=Company, company=company, changed=sorted(changes))
     return company
 
 

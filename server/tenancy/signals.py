@@ -7,3 +7,5 @@ from django.dispatch import Signal
 
 # Sent inside the creating transaction, with `company`.
 company_created = Signal()
+# Sent inside the editing transaction, with `company` and `changed` (the field names).
+company_profile_changed = Signal()
