@@ -7,6 +7,7 @@ from typing import Any
 from .models import CalendarEvent
 
 EVENT = "calendar.event"
+GENERATED = "calendar.generated"
 
 
 def _when(value: Any) -> str | None:
@@ -42,3 +43,14 @@ def event_payload(event: CalendarEvent) -> dict[str, Any]:
 
 def gone_payload(event: CalendarEvent) -> dict[str, Any]:
     return {"id": event.pk, "gone": True}
+
+
+def generated_payload(created: list[CalendarEvent], years: tuple[int, ...]) -> dict[str, Any]:
+    """New statutory deadlines: how many and which dates, so that a client reloads that range."""
+    dates = [event.date for event in created]
+    return {
+        "created": len(created),
+        "years": list(years),
+        "first": _when(min(dates)),
+        "last": _when(max(dates)),
+    }

@@ -120,10 +120,19 @@ def deadlines_generate(*, company: Company, years: tuple[int, ...] | None = None
                 event.save(update_fields=["deleted_at", "version", "updated_at"])
                 result.removed.append(event)
         result.created = CalendarEvent.objects.bulk_create(new)
-        changed = result.created + result.updated + result.flagged + result.removed
+        changed = result.updated + result.flagged + result.removed
         publish_many(
             company, events.EVENT, [events.event_payload(e) for e in changed], Audience.SHARED
         )
+        if result.created:
+            # Dozens of new deadlines at once: one notice to reload the calendar, not one
+            # event per row (the yearly run would otherwise push ~100 frames per company).
+            publish(
+                company,
+                events.GENERATED,
+                events.generated_payload(result.created, years),
+                Audience.SHARED,
+            )
     return result
 
 

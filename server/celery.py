@@ -20,6 +20,11 @@ app.conf.beat_schedule = {
     "dossier.documents_purge": {"task": "dossier.documents_purge", "schedule": 24 * 3600},
     "dossier.direct_uploads_expire": {"task": "dossier.direct_uploads_expire", "schedule": 3600},
     "chat.unread_notifications": {"task": "chat.unread_notifications", "schedule": 60},
+    # Yearly would do; weekly costs little (idempotent) and heals a missed run.
+    "calendar.deadlines_generate_all": {
+        "task": "calendar.deadlines_generate_all",
+        "schedule": 7 * 24 * 3600,
+    },
     # Hourly, yet one reminder per request per day: the service claims the day first.
     "chat.request_reminders": {"task": "chat.request_reminders", "schedule": 3600},
 }

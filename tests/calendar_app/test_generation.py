@@ -31,7 +31,7 @@ def test_a_new_company_gets_this_and_next_year_s_deadlines(world: World) -> None
     }
     assert set(_deadlines(world.company).values_list("obligation", "period")) == expected
     assert expected, "a Belgian BV with monthly VAT has deadlines"
-    assert Event.objects.filter(kind="calendar.event", company=world.company).exists()
+    assert Event.objects.filter(kind="calendar.generated", company=world.company).exists()
 
 
 def test_generation_is_idempotent(world: World) -> None:
@@ -96,3 +96,15 @@ def test_rules_through_the_api_for_a_real_company(world: World) -> None:
         f"/api/v1/companies/{world.company.id}/deadlines/generate/"
     )
     assert regenerated.json() == {"created": 0, "updated": 0, "flagged": 0, "removed": 0}
+
+
+def test_the_periodic_task_generates_for_every_served_company(world: World) -> None:
+    from calendar_app.tasks import deadlines_generate_all
+
+    CalendarEvent.objects.filter(company=world.other_company).delete()
+    assert deadlines_generate_all.delay().get() == 3
+    assert _deadlines(world.other_company).exists()
+    notice = Event.objects.filter(kind="calendar.generated", company=world.other_company).latest(
+        "id"
+    )
+    assert notice.payload["created"] == _deadlines(world.other_company).count()
