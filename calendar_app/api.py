@@ -22,9 +22,10 @@ from server.tenancy.access import company_get, require_staff
 from server.tenancy.models import Audience
 
 from . import selectors, services
-from .events import event_payload
+from .events import event_payload, notice_payload
 from .feeds import feed_create, feed_render, feed_revoke, feed_user
 from .models import EventKind
+from .reminders import notice_set
 
 
 class EventSerializer(serializers.Serializer):
@@ -285,3 +286,22 @@ def feed_ics(request: HttpRequest, secret: str) -> HttpResponse:
     response = HttpResponse(feed_render(user=user), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+class NoticeApi(APIView):
+    """Staff record the tax to pay for a deadline; the client is e-mailed daily until confirming."""
+
+    class InputSerializer(serializers.Serializer):
+        amount = serializers.DecimalField(max_digits=20, decimal_places=2)
+        currency = serializers.RegexField(r"^[A-Za-z]{3}$")
+        payment_reference = serializers.CharField(required=False, allow_blank=True, max_length=140)
+        iban = serializers.CharField(required=False, allow_blank=True, max_length=42)
+
+    @extend_schema(request=InputSerializer, responses={201: InputSerializer})
+    def post(self, request: Request, event_id: int) -> Response:
+        user = signed_in_user(request)
+        event = selectors.event_get(user=user, event_id=event_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        notice = notice_set(actor=user, event=event, **data.validated_data)
+        return Response(notice_payload(notice), status=status.HTTP_201_CREATED)

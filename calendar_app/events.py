@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import CalendarEvent
+from .models import CalendarEvent, TaxNotice
 
 EVENT = "calendar.event"
 GENERATED = "calendar.generated"
+REMINDER = "calendar.reminder"
+NOTICE = "calendar.notice"
 
 
 def _when(value: Any) -> str | None:
@@ -53,4 +55,16 @@ def generated_payload(created: list[CalendarEvent], years: tuple[int, ...]) -> d
         "years": list(years),
         "first": _when(min(dates)),
         "last": _when(max(dates)),
+    }
+
+
+def notice_payload(notice: TaxNotice) -> dict[str, Any]:
+    return {
+        "id": notice.pk,
+        "event": notice.event_id,
+        "amount": str(notice.amount),
+        "currency": notice.currency,
+        "payment_reference": notice.payment_reference,
+        "iban": notice.iban,
+        "confirmed_at": _when(notice.confirmed_at),
     }

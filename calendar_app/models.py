@@ -86,3 +86,42 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"calendar feed of {self.user_id}"
+
+
+class ReminderSent(models.Model):
+    """A reminder of an event at one offset (7, 1 or 0 days before) went out: never twice."""
+
+    event = models.ForeignKey(CalendarEvent, on_delete=models.CASCADE, related_name="reminders")
+    days_before = models.SmallIntegerField()
+    event_date = models.DateField()  # a moved event is reminded again for its new date
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "days_before", "event_date"], name="one_reminder_per_moment"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"reminder {self.days_before} d before {self.event_date} of {self.event_id}"
+
+
+class TaxNotice(models.Model):
+    """What the client must pay for a deadline; e-mailed daily until the client confirms it."""
+
+    event = models.OneToOneField(CalendarEvent, on_delete=models.CASCADE, related_name="notice")
+    amount = models.DecimalField(max_digits=20, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    payment_reference = models.CharField(max_length=140, blank=True)
+    iban = models.CharField(max_length=34, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_from = models.GenericIPAddressField(null=True, blank=True)
+    last_sent_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} for {self.event}"

@@ -2,6 +2,7 @@ from celery import shared_task
 
 from server.tenancy.models import Company
 
+from .reminders import notices_send, reminders_send
 from .services import deadlines_generate
 
 
@@ -15,3 +16,13 @@ def deadlines_generate_all() -> int:
             deadlines_generate(company=company)
             done += 1
     return done
+
+
+@shared_task(name="calendar.reminders")
+def reminders() -> int:
+    return reminders_send()
+
+
+@shared_task(name="calendar.tax_notices")
+def tax_notices() -> int:
+    return notices_send()

@@ -6,6 +6,7 @@ urlpatterns = [
     path("companies/<int:company_id>/calendar/", api.EventListApi.as_view(), name="calendar-list"),
     path("calendar/<int:event_id>/", api.EventDetailApi.as_view(), name="calendar-detail"),
     path("calendar/<int:event_id>/done/", api.EventDoneApi.as_view(), name="calendar-done"),
+    path("calendar/<int:event_id>/notice/", api.NoticeApi.as_view(), name="calendar-notice"),
     path(
         "companies/<int:company_id>/deadlines/",
         api.DeadlineRulesApi.as_view(),

@@ -20,6 +20,9 @@ app.conf.beat_schedule = {
     "dossier.documents_purge": {"task": "dossier.documents_purge", "schedule": 24 * 3600},
     "dossier.direct_uploads_expire": {"task": "dossier.direct_uploads_expire", "schedule": 3600},
     "chat.unread_notifications": {"task": "chat.unread_notifications", "schedule": 60},
+    # Hourly, yet each reminder moment and each notice-day is claimed once: nothing twice.
+    "calendar.reminders": {"task": "calendar.reminders", "schedule": 3600},
+    "calendar.tax_notices": {"task": "calendar.tax_notices", "schedule": 3600},
     # Yearly would do; weekly costs little (idempotent) and heals a missed run.
     "calendar.deadlines_generate_all": {
         "task": "calendar.deadlines_generate_all",

@@ -3,6 +3,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from calendar_app.api import feed_ics
+from calendar_app.views import tax_notice_confirm
 from server.accounts.api import MeApi, TokenApi, WsTicketApi
 from server.tenancy.api import CompanyDetailApi, CompanyListApi
 
@@ -22,6 +23,7 @@ api_v1: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("calendar/feed/<str:secret>.ics", feed_ics, name="calendar-feed"),
+    path("notices/confirm/<str:token>/", tax_notice_confirm, name="tax-notice-confirm"),
     path("api/v1/", include((api_v1, "api"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("frontend.urls")),

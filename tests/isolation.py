@@ -116,6 +116,8 @@ COMPANY_SCOPED: list[Route] = [
                   internal),
             Route("calendar-done", "post", f"/api/v1/calendar/{event}/done/", {"version": 1},
                   internal),
+            Route("calendar-notice", "post", f"/api/v1/calendar/{event}/notice/",
+                  {"amount": "1.00", "currency": "EUR"}, internal),
         )
     ],
     Route("deadline-rules", "get", "/api/v1/companies/{company}/deadlines/"),
