@@ -22,9 +22,10 @@ from server.tenancy.access import company_get, require_staff
 from server.tenancy.models import Audience
 
 from . import selectors, services
+from .engagements import engagement_set
 from .events import event_payload, notice_payload
 from .feeds import feed_create, feed_render, feed_revoke, feed_user
-from .models import EventKind
+from .models import Engagement, EventKind, Service
 from .reminders import notice_set
 
 
@@ -305,3 +306,50 @@ class NoticeApi(APIView):
         data.is_valid(raise_exception=True)
         notice = notice_set(actor=user, event=event, **data.validated_data)
         return Response(notice_payload(notice), status=status.HTTP_201_CREATED)
+
+
+class EngagementSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    service = serializers.ChoiceField(choices=Service.choices)
+    responsible = serializers.IntegerField(source="responsible_id")
+    set_up_by = serializers.IntegerField(source="set_up_by_id", read_only=True)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(required=False, allow_null=True)
+
+
+class EngagementListApi(APIView):
+    """The services agreed with a company (office staff), each generating its tasks."""
+
+    @extend_schema(responses={200: EngagementSerializer(many=True)})
+    def get(self, request: Request, company_id: int) -> Response:
+        user = signed_in_user(request)
+        company = company_get(user, company_id)
+        require_staff(user, company)
+        agreed = Engagement.objects.filter(company=company).order_by("service")
+        return Response(EngagementSerializer(agreed, many=True).data)
+
+    @extend_schema(request=EngagementSerializer, responses={200: EngagementSerializer})
+    def post(self, request: Request, company_id: int) -> Response:
+        user = signed_in_user(request)
+        company = company_get(user, company_id)
+        require_staff(user, company)
+        data = EngagementSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        responsible = User.objects.filter(pk=values.pop("responsible_id"), is_active=True).first()
+        if responsible is None:
+            raise services.CalendarError("bad_responsible", "Unknown person.")
+        engagement = engagement_set(actor=user, company=company, responsible=responsible, **values)
+        return Response(EngagementSerializer(engagement).data)
+
+
+class MyTasksApi(APIView):
+    """ "My tasks": the open tasks assigned to the caller, across every company."""
+
+    @extend_schema(responses={200: EventSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        user = signed_in_user(request)
+        tasks = selectors.event_list(user=user, kind=EventKind.TASK, assignee=user.pk).filter(
+            done_at__isnull=True
+        )
+        return Response([event_payload(task) for task in tasks[:500]])

@@ -125,3 +125,36 @@ class TaxNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency} for {self.event}"
+
+
+class Service(models.TextChoices):
+    MONTHLY_BOOKKEEPING = "monthly_bookkeeping", _("Monthly bookkeeping")
+    VAT_RETURNS = "vat_returns", _("VAT returns")
+    PAYROLL = "payroll", _("Payroll")
+    ANNUAL_ACCOUNTS = "annual_accounts", _("Annual accounts")
+    CORPORATE_TAX_RETURN = "corporate_tax_return", _("Corporate tax return")
+
+
+class Engagement(models.Model):
+    """A service the office agreed to deliver to a company, and who delivers it."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="engagements")
+    service = models.CharField(max_length=24, choices=Service.choices)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    set_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "service"], name="one_engagement_per_service"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_service_display()} for {self.company}"

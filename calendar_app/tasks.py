@@ -2,6 +2,7 @@ from celery import shared_task
 
 from server.tenancy.models import Company
 
+from .engagements import engagements_tasks_generate_all
 from .reminders import notices_send, reminders_send
 from .services import deadlines_generate
 
@@ -26,3 +27,8 @@ def reminders() -> int:
 @shared_task(name="calendar.tax_notices")
 def tax_notices() -> int:
     return notices_send()
+
+
+@shared_task(name="calendar.engagement_tasks")
+def engagement_tasks() -> int:
+    return engagements_tasks_generate_all()

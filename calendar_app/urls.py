@@ -18,4 +18,10 @@ urlpatterns = [
         name="deadline-generate",
     ),
     path("me/calendar-feed/", api.FeedApi.as_view(), name="calendar-feed-address"),
+    path(
+        "companies/<int:company_id>/engagements/",
+        api.EngagementListApi.as_view(),
+        name="engagement-list",
+    ),
+    path("me/tasks/", api.MyTasksApi.as_view(), name="my-tasks"),
 ]

@@ -23,6 +23,7 @@ app.conf.beat_schedule = {
     # Hourly, yet each reminder moment and each notice-day is claimed once: nothing twice.
     "calendar.reminders": {"task": "calendar.reminders", "schedule": 3600},
     "calendar.tax_notices": {"task": "calendar.tax_notices", "schedule": 3600},
+    "calendar.engagement_tasks": {"task": "calendar.engagement_tasks", "schedule": 24 * 3600},
     # Yearly would do; weekly costs little (idempotent) and heals a missed run.
     "calendar.deadlines_generate_all": {
         "task": "calendar.deadlines_generate_all",

@@ -121,6 +121,9 @@ COMPANY_SCOPED: list[Route] = [
         )
     ],
     Route("deadline-rules", "get", "/api/v1/companies/{company}/deadlines/"),
+    Route("engagement-list", "get", "/api/v1/companies/{company}/engagements/"),
+    Route("engagement-list", "post", "/api/v1/companies/{company}/engagements/",
+          {"service": "payroll", "responsible": 1, "starts_on": "2026-01-01"}),
     Route("deadline-generate", "post", "/api/v1/companies/{company}/deadlines/generate/"),
 ]  # fmt: skip  # fmt: skip
 
@@ -137,4 +140,5 @@ NOT_COMPANY_SCOPED: dict[str, str] = {
     "chat-unread": "counts only what the caller may see (tests/chat/test_api.py)",
     "chat-preferences": "the caller's own preferences",
     "calendar-feed-address": "the caller's own feed (tests/calendar_app/test_feed.py)",
+    "my-tasks": "the caller's own tasks (tests/calendar_app/test_engagements.py)",
 }
