@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,15 +16,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dossier import selectors as dossier_selectors
+from dossier.models import DocumentKind, InboxState
+from server.accounts.models import User
 from server.accounts.services import SignInError, SignInThrottled, user_sign_in_check
 from server.realtime.replay import latest_event_id
-from server.tenancy.models import Country, VatRegime
+from server.tenancy.access import is_office_staff, reach_of
+from server.tenancy.models import Company, CompanyMember, Country, VatRegime
 from server.tenancy.selectors import company_detail, company_list, my_side
+
+from . import strings
 
 # slug -> (link text, what the tab body says until the feature lands)
 TABS = {
     "chat": (_("Chat"), _("The chat is coming soon.")),
-    "dossier": (_("Dossier"), _("The shared dossier is coming soon.")),
+    "dossier": (_("Dossier"), ""),
     "calendar": (_("Calendar"), _("The calendar of deadlines is coming soon.")),
     "books": (_("Books"), _("The books are coming soon.")),
 }
@@ -88,6 +95,7 @@ def workspace(request: HttpRequest, company_id: int, tab: str = "chat") -> HttpR
     if tab not in TABS:
         raise Http404("No such tab.")
     company = company_detail(user=request.user, company_id=company_id)  # type: ignore[arg-type]
+    side = my_side(user=request.user, company=company)  # type: ignore[arg-type]
     context = {
         "company": company,
         "tab": tab,
@@ -96,8 +104,70 @@ def workspace(request: HttpRequest, company_id: int, tab: str = "chat") -> HttpR
         "coming": TABS[tab][1],
         # A leap year, so that any day the profile allows can be shown.
         "fiscal_year_end": date(2000, company.fiscal_year_end_month, company.fiscal_year_end_day),
-        "side": my_side(user=request.user, company=company),  # type: ignore[arg-type]
+        "side": side,
         "labels": _live_labels(),
         "last_event_id": latest_event_id(),
     }
+    if tab == "dossier":
+        context.update(_dossier_context(company, side))
     return render(request, "frontend/workspace.html", context)
+
+
+# What lands in a folder of the template is usually of one kind: an upload there gets that kind.
+FOLDER_KINDS = {
+    "statutes": DocumentKind.STATUTES,
+    "contracts": DocumentKind.CONTRACT,
+    "general_meetings": DocumentKind.MINUTES,
+    "annual_accounts": DocumentKind.BALANCE,
+    "vat_returns": DocumentKind.VAT_RETURN,
+    "payroll": DocumentKind.PAYROLL,
+    "bank_statements": DocumentKind.BANK_STATEMENT,
+    "purchase_invoices": DocumentKind.PURCHASE_INVOICE,
+    "sales_invoices": DocumentKind.SALES_INVOICE,
+}
+
+
+def _client_names(company: Company) -> dict[int, str]:
+    """The company's client users by id: the API names who confirmed a document only by id."""
+    members = CompanyMember.objects.filter(company=company).select_related("user")
+    return {member.user_id: member.user.display_name for member in members}
+
+
+def _dossier_context(company: Company, side: str) -> dict[str, object]:
+    kinds = [(value, str(label)) for value, label in DocumentKind.choices]
+    return {
+        "kinds": kinds,
+        "dossier_config": {
+            "company": company.pk,
+            "side": side,
+            "kinds": kinds,
+            "states": {value: str(label) for value, label in InboxState.choices},
+            "people": _client_names(company),
+            "folder_kinds": {code: str(kind) for code, kind in FOLDER_KINDS.items()},
+            "upload_max_bytes": settings.KONTOR_UPLOAD_MAX_BYTES,
+        },
+        "dossier_strings": strings.translated(strings.DOSSIER),
+    }
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Office staff: what clients sent and nobody booked yet, in every company they serve."""
+    user: User = request.user  # type: ignore[assignment]
+    if not is_office_staff(user):
+        raise Http404("The inbox is for office staff.")
+    served = reach_of(user).staff
+    documents = dossier_selectors.inbox(user=user).filter(company_id__in=served)[:500]
+    companies = company_list(user=user).filter(id__in=served)
+    context = {
+        "documents": documents,
+        "labels": _live_labels(),
+        "last_event_id": latest_event_id(),
+        "inbox_config": {
+            "companies": {company.pk: company.name for company in companies},
+            "kinds": {value: str(label) for value, label in DocumentKind.choices},
+            "states": {value: str(label) for value, label in InboxState.choices},
+            "strings": strings.translated(strings.INBOX),
+        },
+    }
+    return render(request, "frontend/inbox.html", context)
