@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import DecimalField, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from server.accounts.models import User
@@ -16,9 +20,12 @@ ORDERINGS = {
     "oldest": ("created_at", "id"),
     "name": ("name", "id"),
     "-name": ("-name", "-id"),
-    "due": ("due_date", "id"),
-    "amount": ("-amount", "-id"),
+    # Sorted on stand-ins that are never NULL: a cursor cannot page past NULLs (undated documents
+    # would never come), so they sort last as if due on the last day / of no amount.
+    "due": ("due_sort", "id"),
+    "amount": ("-amount_sort", "-id"),
 }
+_NEVER = date(9999, 12, 31)
 
 
 def folder_list(*, user: User, company: Company) -> QuerySet[Folder]:
@@ -61,6 +68,10 @@ def document_list(
         documents = documents.filter(tags__contains=[tag])
     if query:
         documents = documents.filter(_matches(query))
+    documents = documents.annotate(
+        due_sort=Coalesce("due_date", Value(_NEVER)),
+        amount_sort=Coalesce("amount", Value(Decimal("-1")), output_field=DecimalField()),
+    )
     return documents.order_by(*ORDERINGS.get(ordering, ORDERINGS["newest"]))
 
 
@@ -99,11 +110,15 @@ def version_get(*, document: Document, number: int | str | None) -> Version:
         raise Http404("No such version.") from None
 
 
-def inbox(*, user: User, states: tuple[str, ...] = (InboxState.NEW, InboxState.IN_PROGRESS)):
-    """Staff: one inbox across every company they serve. Clients: their own documents' states."""
+def inbox(
+    *, user: User, states: tuple[str, ...] = (InboxState.NEW, InboxState.IN_PROGRESS)
+) -> QuerySet[Document]:
+    """Staff: one inbox across every company they serve (never a company they are a client of)."""
     return (
         _documents(user)
-        .filter(deleted_at__isnull=True, inbox_state__in=states)
+        .filter(
+            company_id__in=reach_of(user).staff, deleted_at__isnull=True, inbox_state__in=states
+        )
         .order_by("created_at", "id")
     )
 

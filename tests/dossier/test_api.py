@@ -283,3 +283,40 @@ def test_an_oversize_upload_leaves_no_temp_file(world: World, settings, tmp_path
     response = _upload(world.client, world, "contracts", "virus.pdf", b"MZ" + b"\x00" * (8 * 1024))
     assert response.status_code == 400
     assert list(tmp_path.iterdir()) == []
+
+
+def test_sorting_by_due_date_pages_through_undated_documents_too(world: World) -> None:
+    _upload(world.client, world, "purchase_invoices", "a.pdf", pdf_bytes())
+    _upload(world.client, world, "purchase_invoices", "b.pdf", pdf_bytes(), due_date="2026-12-01")
+    _upload(world.client, world, "purchase_invoices", "c.pdf", pdf_bytes(), due_date="2026-11-01")
+    url = f"/api/v1/companies/{world.company.id}/documents/"
+    for ordering, expected in (("due", ["c.pdf", "b.pdf", "a.pdf"]), ("amount", None)):
+        names, page = (
+            [],
+            api_as(world.client).get(url, {"ordering": ordering, "page_size": "2"}).json(),
+        )
+        while True:
+            names += [d["name"] for d in page["results"]]
+            if not page["next"]:
+                break
+            page = api_as(world.client).get(page["next"]).json()
+        assert sorted(names) == ["a.pdf", "b.pdf", "c.pdf"], ordering
+        if expected:
+            assert names == expected
+
+
+def test_the_staff_inbox_leaves_out_companies_one_is_only_a_client_of(world: World) -> None:
+    from server.tenancy.models import CompanyMember
+
+    CompanyMember.objects.create(
+        company=world.other_company, user=world.accountant, role="client_member"
+    )
+    other = Folder.objects.get(company=world.other_company, template_code="purchase_invoices")
+    file = io.BytesIO(pdf_bytes())
+    file.name = "theirs.pdf"
+    api_as(world.other_client).post(
+        f"/api/v1/companies/{world.other_company.id}/documents/",
+        {"file": file, "folder": other.pk},
+        format="multipart",
+    )
+    assert api_as(world.accountant).get("/api/v1/inbox/").json() == []
