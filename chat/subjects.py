@@ -47,8 +47,23 @@ def _dossier_document(user: User, object_id: int) -> Subject:
     )
 
 
+def _calendar_event(user: User, object_id: int) -> Subject:
+    from calendar_app.selectors import event_get
+
+    event = event_get(user=user, event_id=object_id)
+    return Subject(
+        type="calendar.event",
+        id=event.pk,
+        company=event.company,
+        audience=event.audience,
+        title=f"{event.title} ({event.date:%Y-%m-%d})",
+        link=f"/companies/{event.company_id}/calendar/?event={event.pk}",
+    )
+
+
 SUBJECT_TYPES: dict[str, SubjectType] = {
     "dossier.document": SubjectType("dossier.document", _dossier_document),
+    "calendar.event": SubjectType("calendar.event", _calendar_event),
 }
 
 

@@ -232,3 +232,34 @@ def test_mentions_only_people_who_can_see_the_message(world: World) -> None:
         internal_note=True,
     )
     assert note.mentions == [world.accountant.pk]
+
+
+def test_discuss_a_calendar_event(world: World) -> None:
+    from datetime import date
+
+    from django.http import Http404
+
+    from calendar_app.services import event_create
+
+    event = event_create(
+        actor=world.accountant, company=world.company, title="VAT", date=date(2026, 12, 21)
+    )
+    thread, created = services.thread_for_subject(
+        actor=world.client, subject_type="calendar.event", subject_id=event.pk
+    )
+    assert created and thread.title == "VAT (2026-12-21)" and thread.company == world.company
+    internal = event_create(
+        actor=world.owner,
+        company=world.company,
+        title="Fees",
+        date=date(2026, 12, 1),
+        audience="internal",
+    )
+    with pytest.raises(Http404):
+        services.thread_for_subject(
+            actor=world.client, subject_type="calendar.event", subject_id=internal.pk
+        )
+    staff_thread, _ = services.thread_for_subject(
+        actor=world.owner, subject_type="calendar.event", subject_id=internal.pk
+    )
+    assert staff_thread.audience == "internal"
