@@ -49,6 +49,12 @@ def demo(argv: list[str]) -> None:
         print(f"  {email}")
     print()
     sys.stdout.flush()
+    from django.conf import settings
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:  # no broker, so no beat: run the periodic jobs here
+        from server.embedded_beat import embedded_beat_start
+
+        embedded_beat_start()
     _daphne("127.0.0.1", args.port)
 
 

@@ -121,3 +121,25 @@ def test_demo_password_comes_from_the_environment_when_set(tmp_path: Path) -> No
     finally:
         demo.terminate()
         demo.wait(10)
+
+
+def test_the_embedded_scheduler_runs_every_periodic_task(transactional_db: None) -> None:
+    from server.celery import app
+    from server.embedded_beat import _run_due
+
+    app.loader.import_default_modules()
+    ran: list[str] = []
+    originals = {}
+    for entry in app.conf.beat_schedule.values():
+        task = app.tasks[entry["task"]]
+        originals[entry["task"]] = task.run
+        task.run = lambda *a, _name=entry["task"], **k: ran.append(_name)
+    try:
+        last_run: dict[str, float] = {}
+        _run_due(last_run)
+        assert sorted(ran) == sorted(e["task"] for e in app.conf.beat_schedule.values())
+        _run_due(last_run)  # nothing is due again right away
+        assert len(ran) == len(app.conf.beat_schedule)
+    finally:
+        for name, run in originals.items():
+            app.tasks[name].run = run
