@@ -25,13 +25,13 @@ from server.tenancy.access import is_office_staff, reach_of
 from server.tenancy.models import Company, CompanyMember, Country, VatRegime
 from server.tenancy.selectors import company_detail, company_list, my_side
 
-from . import strings
+from . import calendar_views, chat_strings, chat_views, strings
 
 # slug -> (link text, what the tab body says until the feature lands)
 TABS = {
-    "chat": (_("Chat"), _("The chat is coming soon.")),
+    "chat": (_("Chat"), ""),
     "dossier": (_("Dossier"), ""),
-    "calendar": (_("Calendar"), _("The calendar of deadlines is coming soon.")),
+    "calendar": (_("Calendar"), ""),
     "books": (_("Books"), _("The books are coming soon.")),
 }
 
@@ -85,8 +85,12 @@ def _live_labels() -> dict[str, dict[str, str]]:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    companies = company_list(user=request.user)  # type: ignore[arg-type]
+    companies = list(company_list(user=request.user))  # type: ignore[arg-type]
     context = {"companies": companies, "labels": _live_labels(), "last_event_id": latest_event_id()}
+    context.update(calendar_views.home_context(request.user, companies))  # type: ignore[arg-type]
+    unread = chat_views.unread_by_company(request)
+    for company in companies:
+        company.unread = unread.get(company.pk, 0)  # type: ignore[attr-defined]
     return render(request, "frontend/home.html", context)
 
 
@@ -110,6 +114,10 @@ def workspace(request: HttpRequest, company_id: int, tab: str = "chat") -> HttpR
     }
     if tab == "dossier":
         context.update(_dossier_context(company, side))
+    elif tab == "chat":
+        context.update(chat_views.chat_context(request, company, side))
+    elif tab == "calendar":
+        context.update(calendar_views.calendar_context(company, request.user))  # type: ignore[arg-type]
     return render(request, "frontend/workspace.html", context)
 
 
@@ -146,7 +154,7 @@ def _dossier_context(company: Company, side: str) -> dict[str, object]:
             "folder_kinds": {code: str(kind) for code, kind in FOLDER_KINDS.items()},
             "upload_max_bytes": settings.KONTOR_UPLOAD_MAX_BYTES,
         },
-        "dossier_strings": strings.translated(strings.DOSSIER),
+        "dossier_strings": strings.translated({**strings.DOSSIER, **chat_strings.DISCUSS}),
     }
 
 

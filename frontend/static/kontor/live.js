@@ -4,6 +4,8 @@
 //   document.addEventListener("kontor:event", (e) => e.detail)            every event frame
 //   document.addEventListener("kontor:event:company.updated", ...)        one kind
 //   import { onEvent, send } from "./live.js"                             the same, as functions
+//   document.addEventListener("kontor:frame", (e) => e.detail)            other frames (ack,
+//   onFrame(type, fn)                                                     chat.typing, error)
 //
 // Protocol: docs/realtime.md. Ids normally increase, but an event that committed late can arrive
 // after a higher one, and a resume replays a lookback window: hence the set of seen ids.
@@ -62,7 +64,10 @@ function receive(message) {
   }
   if (frame.type === "event") deliver(frame);
   else if (frame.type === "reset") location.reload(); // too much missed: the page reloads its state
-  else if (frame.type === "error") console.warn("kontor live:", frame.code, frame.message);
+  else {
+    if (frame.type === "error") console.warn("kontor live:", frame.code, frame.message);
+    if (frame.type !== "pong") document.dispatchEvent(new CustomEvent("kontor:frame", { detail: frame }));
+  }
 }
 
 function connect() {
@@ -133,6 +138,15 @@ export function onEvent(kind, fn) {
   const listener = (event) => fn(event.detail);
   document.addEventListener(type, listener);
   return () => document.removeEventListener(type, listener);
+}
+
+/** Call `fn(frame)` for every non-event frame of `type` (ack, chat.typing, error); returns a stop. */
+export function onFrame(type, fn) {
+  const listener = (event) => {
+    if (event.detail?.type === type) fn(event.detail);
+  };
+  document.addEventListener("kontor:frame", listener);
+  return () => document.removeEventListener("kontor:frame", listener);
 }
 
 /** Send a frame to the server; false when the socket is not open (the caller may retry). */

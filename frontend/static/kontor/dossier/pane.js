@@ -89,6 +89,26 @@ function button(label, onclick, kind = "button button--secondary") {
   return h("button", { type: "button", class: kind, onclick }, label);
 }
 
+/** "Discuss": opens (or creates) the document's conversation in the Chat tab. */
+function discussButton(doc) {
+  return button(t("discuss"), async (event) => {
+    const opener = event.currentTarget;
+    if (opener.getAttribute("aria-disabled") === "true") return;
+    opener.setAttribute("aria-disabled", "true");
+    errorShow("");
+    try {
+      const thread = await api("threads/for-subject/", {
+        method: "POST",
+        json: { subject_type: "dossier.document", subject_id: doc.id },
+      });
+      location.assign(`/companies/${ctx.company}/chat/?thread=${thread.id}`);
+    } catch (error) {
+      errorShow(error.message || t("discussFailed"));
+      opener.removeAttribute("aria-disabled");
+    }
+  });
+}
+
 // --- Sections ------------------------------------------------------------------------------------
 
 function previewDraw(doc) {
@@ -108,7 +128,7 @@ function previewDraw(doc) {
     h("span", { class: "visually-hidden" }, ` ${doc.name}`),
   );
   const about = h("span", { class: "muted" }, `${version.name} · ${sizeShow(version.size)}`);
-  return [picture, h("p", { class: "pane__download" }, download, " ", about)];
+  return [picture, h("p", { class: "pane__download" }, download, " ", discussButton(doc), " ", about)];
 }
 
 // The moves dossier/services.py allows, as buttons; rejecting has its own form (a reason).
