@@ -176,3 +176,12 @@ def test_my_tasks_and_the_feed_button_on_home(world: World) -> None:
     assert "Someone else" not in tasks.group(1)
     assert 'id="feed-create"' in page and "kontor/calendar/home.js" in page
     assert 'id="feed-create"' in html(signed_in(world.client).get("/"))
+
+
+def test_the_calendar_page_offers_discuss(world) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(world.client)
+    page = client.get(f"/companies/{world.company.id}/calendar/").content.decode()
+    assert "discussNamed" in page and "Discuss" in page

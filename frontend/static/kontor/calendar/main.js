@@ -157,8 +157,23 @@ function eventItem(event) {
       h("button", { type: "button", class: "button button--secondary", "aria-label": t("editNamed", { title: event.title }),
         onclick: () => dialogOpen(event.id) }, t("edit")),
       h("button", { type: "button", class: "button button--quiet", "aria-pressed": done ? "true" : "false",
-        onclick: () => doneToggle(event.id) }, t("markDone"))),
+        onclick: () => doneToggle(event.id) }, t("markDone")),
+      h("button", { type: "button", class: "button button--quiet",
+        "aria-label": t("discussNamed", { title: event.title }), onclick: () => discuss(event.id) }, t("discuss"))),
   );
+}
+
+/** "Discuss": opens (or creates) the event's conversation in the Chat tab. */
+async function discuss(eventId) {
+  try {
+    const thread = await api("threads/for-subject/", {
+      method: "POST",
+      json: { subject_type: "calendar.event", subject_id: eventId },
+    });
+    location.assign(`/companies/${config.company}/chat/?thread=${thread.id}`);
+  } catch (error) {
+    alertShow(notice, error.message || t("discussFailed"));
+  }
 }
 
 function agendaRender() {
