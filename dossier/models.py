@@ -126,7 +126,14 @@ class Document(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["folder", "deleted_at", "-id"], name="document_listing")]
+        indexes = [
+            # The default listing: a folder's live documents, newest first (bench/dossier_listing).
+            models.Index(
+                fields=["folder", "-created_at", "-id"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="document_listing_newest",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

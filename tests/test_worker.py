@@ -38,8 +38,17 @@ def worker_queue(settings):
         yield queue, worker
     finally:
         app.conf.task_always_eager = True
-        worker.terminate()
-        worker.wait(15)
+        _stop(worker)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL: a busy machine must not fail a test on a slow shutdown."""
+    process.terminate()
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(15)
 
 
 def _wait_for(condition, worker, what: str) -> None:
@@ -118,5 +127,4 @@ def test_beat_loads_kontor_s_schedule_into_the_database() -> None:
             assert time.monotonic() < deadline, "beat did not load the schedule"
             time.sleep(0.3)
     finally:
-        beat.terminate()
-        beat.wait(15)
+        _stop(beat)
