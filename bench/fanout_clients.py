@@ -46,6 +46,7 @@ class Tag:
 class Clients:
     def __init__(self) -> None:
         self.sockets: list[ClientConnection] = []
+        self.socket_users: list[int] = []  # the user of each socket, same order as `sockets`
         self.readers: list[asyncio.Task[None]] = []
         self.tags: dict[str, Tag] = defaultdict(Tag)
         self.other_frames = 0
@@ -62,23 +63,27 @@ class Clients:
         try:
             async for text in socket:
                 now = time.time()
-                frame = json.loads(text)
-                data = frame.get("data") if frame.get("type") == "event" else None
-                if not isinstance(data, dict) or "t" not in data:
-                    self.other_frames += 1
-                    continue
-                if data["tag"] == self.tracking:
-                    self.progress[data["p"]] += 1
-                tag = self.tags[data["tag"]]
-                tag.received.append(now)
-                tag.latencies.append(now - data["t"])
-                tag.keys.add((index, data["p"], data["seq"]))
+                self.on_frame(index, json.loads(text), now)
         except ConnectionClosed:
             pass
         if not self.closing:
             self.closed_by_server += 1
             reason = f"{socket.close_code} {socket.close_reason!r} at {time.time():.3f}"
             self.close_reasons[reason] += 1
+
+    def on_frame(self, index: int, frame: Any, now: float) -> None:
+        """One frame received on socket `index` at `now` (time.time()). Subclasses (bench/chat.py)
+        handle their own frames and hand the rest to this method."""
+        data = frame.get("data") if frame.get("type") == "event" else None
+        if not isinstance(data, dict) or "t" not in data:
+            self.other_frames += 1
+            return
+        if data["tag"] == self.tracking:
+            self.progress[data["p"]] += 1
+        tag = self.tags[data["tag"]]
+        tag.received.append(now)
+        tag.latencies.append(now - data["t"])
+        tag.keys.add((index, data["p"], data["seq"]))
 
     def track(self, tag: str, path: str) -> dict[str, Any]:
         """Count deliveries of `tag` per publisher into the file at `path` (for closed loops)."""
@@ -110,12 +115,13 @@ class Clients:
             else:
                 urls = [f"{url}?user={user}" for user in batch]
             opened = await asyncio.gather(*(_open(u) for u in urls), return_exceptions=True)
-            for socket in opened:
+            for user, socket in zip(batch, opened, strict=True):
                 if isinstance(socket, BaseException):
                     failed.append(repr(socket)[:200])
                     continue
                 index = len(self.sockets)
                 self.sockets.append(socket)
+                self.socket_users.append(user)
                 self.readers.append(asyncio.create_task(self.read(index, socket)))
         return {
             "connected": len(self.sockets),
@@ -171,7 +177,7 @@ class Clients:
             "closed_by_server": self.closed_by_server,
             "reasons": dict(self.close_reasons),
         }
-        self.sockets, self.readers = [], []
+        self.sockets, self.readers, self.socket_users = [], [], []
         self.closed_by_server, self.closing = 0, False
         self.close_reasons.clear()
         return result
@@ -199,13 +205,18 @@ async def _open(url: str) -> ClientConnection:
 
 
 async def main() -> None:
+    await serve(Clients())
+
+
+async def serve(clients: Clients) -> None:
+    """Answer the commands on stdin until "exit". A command the base protocol does not know is
+    passed to `clients.cmd_<name>(**arguments)` if the subclass has it (bench/chat.py)."""
     import django
 
     django.setup()
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    clients = Clients()
     clients.writer = asyncio.create_task(clients.progress_writer())
 
     def answer(result: dict[str, Any]) -> None:
@@ -230,6 +241,8 @@ async def main() -> None:
             await clients.close()
             answer({"bye": True})
             return
+        elif extra := getattr(clients, f"cmd_{cmd}", None):
+            answer(await extra(**command))
         else:
             answer({"error": f"unknown command {cmd}"})
 

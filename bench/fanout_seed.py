@@ -1,7 +1,9 @@
 """Seed the benchmark database (role of `ws_fanout.py`): one office, N companies, per company
 `clients` client users and `staff` accountants assigned to that company only.
 
-Prints one JSON line: {"users": [[user_id, company_id, "client"|"staff"], ...]}.
+Prints one JSON line: {"users": [[user_id, company_id, "client"|"staff"], ...]}; with `--threads`
+(bench/chat.py) each company also gets its permanent chat thread, listed as
+"threads": {company_id: thread_id}.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ def main() -> None:
     parser.add_argument("--companies", type=int, required=True)
     parser.add_argument("--clients", type=int, required=True)
     parser.add_argument("--staff", type=int, required=True)
+    parser.add_argument(
+        "--threads", action="store_true", help="make each company's permanent chat thread too"
+    )
     args = parser.parse_args()
 
     import django
@@ -61,7 +66,18 @@ def main() -> None:
             OfficeMember(office=office, user=user, role=StaffRole.ACCOUNTANT) for user, _ in staff
         )
         Assignment.objects.bulk_create(Assignment(company=c, user=u) for u, c in staff)
-    print(json.dumps({"users": [[user.pk, company.pk, kind] for user, company, kind in users]}))
+        # bulk_create sends no company_created signal: no deadlines, and no thread unless asked.
+        threads = {}
+        if args.threads:
+            from chat.services import thread_permanent_ensure
+
+            threads = {c.pk: thread_permanent_ensure(company=c).pk for c in companies}
+    seeded: dict[str, object] = {
+        "users": [[user.pk, company.pk, kind] for user, company, kind in users]
+    }
+    if args.threads:
+        seeded["threads"] = threads
+    print(json.dumps(seeded))
 
 
 if __name__ == "__main__":
