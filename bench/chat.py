@@ -13,15 +13,17 @@ helpers, imported: database, seeding, daphne, ticket-based socket clients, bare 
    with 2 client users, 2 accountants assigned to it only, and its permanent chat thread.
 2. Serves three daphne processes with the same environment: `server.asgi` with the socket rate
    limit as configured (KONTOR_WS_RATE / KONTOR_WS_BURST, 20/s and 40 by default) for the latency
-   phase; `server.asgi` with the limit raised (`--sat-ws-rate`, `--sat-ws-burst`) for the
-   saturation phase; `bench/bare_asgi.py` for the bare baseline.
+   phases; `server.asgi` with the limit raised (`--sat-ws-rate`, `--sat-ws-burst`) for the
+   saturation phase; `bench/bare_asgi.py` for the bare baseline. (`--conn-max-age N`: the two
+   real ones serve `bench.chat:persistent_asgi`, an experiment with persistent DB connections.)
 3. One client process (this file, `--role clients`: ws_fanout's socket clients plus chat frames)
    holds all 1,000 sockets. It sends `{"type": "chat.send", "thread", "body", "client_id"}` from
    each socket in turn (consecutive messages go to different companies), into the permanent
    thread of the sender's company, and stamps with time.time() the send, the `ack` on the same
    socket, and every `chat.message` event carrying that client_id on each member's socket.
 4. Per repeat:
-   - **latency**: `--rate` (100) messages/s for `--seconds` (10);
+   - **latency**: `--low-rate` (20, below saturation) then `--rate` (100, the goal) messages/s,
+     `--seconds` (10) each; then the client waits for what is still on its way;
    - **saturation**: closed loop, at most `--chat-window` messages in flight (sent and not yet
      acked and delivered to all 4 members), for `--sat-seconds` (8); messages/s = acks received
      from 1 s after the start to the end of the load;
