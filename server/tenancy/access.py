@@ -10,8 +10,10 @@ user's reach is reported as "not found" so that ids leak nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -85,10 +87,43 @@ class Reach:
         )
 
 
+# One request computes each user's reach once (it costs two to three queries and every selector
+# needs it). Outside a request (tasks, tests calling services) there is no cache.
+_reach_cache: ContextVar[dict[int, Reach] | None] = ContextVar("kontor_reach_cache", default=None)
+
+
 def reach_of(user: User | AnonymousUser | None) -> Reach:
     if not _is_signed_in(user):
         return Reach(frozenset(), frozenset())
-    return Reach(frozenset(staff_company_ids(user)), frozenset(client_company_ids(user)))  # type: ignore[arg-type]
+    signed_in = cast("User", user)
+    cache = _reach_cache.get()
+    if cache is not None and signed_in.pk in cache:
+        return cache[signed_in.pk]
+    reach = Reach(frozenset(staff_company_ids(signed_in)), frozenset(client_company_ids(signed_in)))
+    if cache is not None:
+        cache[signed_in.pk] = reach
+    return reach
+
+
+def reach_cache_clear(**_: Any) -> None:
+    """Who sees what changed: the next check recomputes (a signal receiver)."""
+    cache = _reach_cache.get()
+    if cache:
+        cache.clear()
+
+
+class ReachPerRequestMiddleware:
+    """Keeps each user's reach for the length of one HTTP request."""
+
+    def __init__(self, get_response: Callable[[Any], Any]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        token = _reach_cache.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _reach_cache.reset(token)
 
 
 def companies_for(user: User, queryset: QuerySet[Company] | None = None) -> QuerySet[Company]:
@@ -111,7 +146,7 @@ def company_get(user: User, company_id: int | str) -> Company:
 
 
 def is_staff_of(user: User, company: Company) -> bool:
-    return company.pk in staff_company_ids(user)
+    return company.pk in reach_of(user).staff
 
 
 def require_staff(user: User, company: Company) -> None:
