@@ -1,0 +1,1 @@
+"""VAT code data per country (see bookkeeping/vat_codes.py)."""
