@@ -18,6 +18,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("dossier.urls")),
     path("", include("chat.urls")),
     path("", include("calendar_app.urls")),
+    path("", include("bookkeeping.urls")),
 ]
 
 urlpatterns = [

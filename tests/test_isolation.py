@@ -9,6 +9,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from bookkeeping import services as books_services
+from bookkeeping.models import Account, BooksSettings, Entry, FiscalYear, Party
+from bookkeeping.models import Allocation, Invoice
 from calendar_app import services as calendar_services
 from calendar_app.models import CalendarEvent
 from chat import services as chat_services
@@ -91,6 +94,21 @@ def _targets(company: Company, staff: User) -> dict[str, object]:
         "request": request.pk,
         "event": event.pk,
         "internal_event": internal_event.pk,
+        **_books_targets(company, staff),
+    }
+
+
+def _books_targets(company: Company, staff: User) -> dict[str, object]:
+    from tests.bookkeeping.helpers import draft, posted
+
+    return {
+        "account": Account.objects.filter(company=company).first().pk,
+        "fiscal_year": FiscalYear.objects.filter(company=company).first().pk,
+        "entry": posted(staff, company).pk,
+        "internal_entry": draft(staff, company, internal_note="office only").pk,
+        "party": books_services.party_create(
+            actor=staff, company=company, name="Customer", country=company.country
+        ).pk,
     }
 
 
@@ -147,6 +165,13 @@ def _fingerprint() -> tuple:
         list(ReadState.objects.order_by("pk").values_list("user", "thread", "last_read_id")),
         list(Request.objects.order_by("pk").values_list("message", "state")),
         list(CalendarEvent.objects.order_by("pk").values_list("title", "version", "deleted_at")),
+        list(Entry.objects.order_by("pk").values_list("state", "memo", "number")),
+        list(Account.objects.order_by("pk").values_list("name", "code")),
+        list(Party.objects.order_by("pk").values_list("name")),
+        list(BooksSettings.objects.order_by("pk").values_list("lock_date")),
+        list(FiscalYear.objects.order_by("pk").values_list("closed_at")),
+        list(Invoice.objects.order_by("pk").values_list("state", "number", "entry")),
+        Allocation.objects.count(),
     )  # fmt: skip
 
 
