@@ -269,6 +269,7 @@ class ReadStateSerializer(serializers.Serializer):
     user = serializers.IntegerField()
     last_read = serializers.IntegerField()
     at = serializers.DateTimeField(allow_null=True)
+    name = serializers.CharField(required=False, help_text="the reader's name (GET only)")
 
 
 class ThreadReadApi(APIView):
@@ -277,7 +278,12 @@ class ThreadReadApi(APIView):
     )
     def get(self, request: Request, thread_id: int) -> Response:
         thread = selectors.thread_get(user=signed_in_user(request), thread_id=thread_id)
-        return Response([read_payload(s) for s in selectors.read_states(thread=thread)])
+        return Response(
+            [
+                {**read_payload(s), "name": s.user.display_name}
+                for s in selectors.read_states(thread=thread)
+            ]
+        )
 
     @extend_schema(
         request=inline_serializer(

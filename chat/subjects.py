@@ -61,9 +61,41 @@ def _calendar_event(user: User, object_id: int) -> Subject:
     )
 
 
+def _books_entry(user: User, object_id: int) -> Subject:
+    from bookkeeping.selectors import entry_get
+
+    entry = entry_get(user=user, entry_id=object_id)
+    number = f"{entry.journal.code} {entry.number}" if entry.number else "draft"
+    return Subject(
+        type="books.entry",
+        id=entry.pk,
+        company=entry.company,
+        audience=entry.audience,
+        title=f"Entry {number} ({entry.date:%Y-%m-%d})",
+        link=f"/companies/{entry.company_id}/books/?entry={entry.pk}",
+    )
+
+
+def _books_invoice(user: User, object_id: int) -> Subject:
+    from bookkeeping.invoices.selectors import invoice_get
+
+    invoice = invoice_get(user=user, invoice_id=object_id)
+    label = "Credit note" if invoice.kind == "credit_note" else "Invoice"
+    return Subject(
+        type="books.invoice",
+        id=invoice.pk,
+        company=invoice.company,
+        audience=invoice.audience,
+        title=f"{label} {invoice.number or '(draft)'} · {invoice.party.name}",
+        link=f"/companies/{invoice.company_id}/books/?invoice={invoice.pk}",
+    )
+
+
 SUBJECT_TYPES: dict[str, SubjectType] = {
     "dossier.document": SubjectType("dossier.document", _dossier_document),
     "calendar.event": SubjectType("calendar.event", _calendar_event),
+    "books.entry": SubjectType("books.entry", _books_entry),
+    "books.invoice": SubjectType("books.invoice", _books_invoice),
 }
 
 

@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.http import HttpRequest
 
 from chat import selectors as chat_selectors
-from chat.models import Message
+from chat.models import ChatPreferences, Message, NotifyMode
 from server.accounts.models import User
 from server.tenancy.models import Assignment, Company, CompanyMember, OfficeMember, StaffRole
 
@@ -21,9 +21,13 @@ def chat_context(request: HttpRequest, company: Company, side: str) -> dict[str,
     user: User = request.user  # type: ignore[assignment]
     threads = list(chat_selectors.thread_list(user=user, company=company))
     staff = side != "client"
+    preferences = ChatPreferences.objects.filter(user=user).first() or ChatPreferences(user=user)
     return {
         "threads": threads,
         "chat_staff": staff,
+        # The person's own notification settings (one row, theirs; defaults until first saved).
+        "chat_preferences": preferences,
+        "notify_choices": NotifyMode.choices,
         "chat_config": {
             "company": company.pk,
             "me": user.pk,

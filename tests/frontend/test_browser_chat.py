@@ -218,3 +218,233 @@ def test_replies_edits_deletes_notes_typing_and_requests_reach_the_other_side_li
     assert "Ask about the missing page" not in mine.content()
     client.assert_no_script_errors()
     accountant.assert_no_script_errors()
+
+
+def test_new_conversations_appear_live_and_only_staff_can_make_internal_ones(
+    world: World, server: DaphneServer, browser: Browser
+) -> None:
+    client, accountant = tab_open(browser), tab_open(browser)
+    sign_in(client, server, world.client.email)
+    sign_in(accountant, server, world.accountant.email)
+    mine = chat_open(client, server, world.company.id)
+    office = chat_open(accountant, server, world.company.id)
+
+    # The client starts a conversation on a free subject; the office sees it arrive.
+    mine.get_by_role("button", name="New conversation").click()
+    expect(mine.locator("#thread-new-internal")).to_have_count(0)  # staff only
+    expect(mine.get_by_label("Office only (internal conversation)")).to_have_count(0)
+    mine.get_by_label("Subject").fill("Company car lease")
+    mine.get_by_role("button", name="Start the conversation").click()
+    expect(mine.locator("#conversation-heading")).to_have_text("Company car lease")
+    expect(thread_item(office, "Company car lease")).to_be_visible()
+    mine.get_by_label("Message").fill("Can we deduct the lease?")
+    mine.keyboard.press("Enter")
+    expect(badge(office, "Company car lease")).to_contain_text("1")
+
+    # The accountant starts an internal one: the client never hears of it.
+    office.get_by_role("button", name="New conversation").click()
+    office.get_by_label("Subject").fill("Year-end staffing")
+    office.get_by_label("Office only (internal conversation)").check()
+    office.get_by_role("button", name="Start the conversation").click()
+    expect(office.locator("#conversation-heading")).to_have_text("Year-end staffing")
+    expect(thread_item(office, "Year-end staffing").locator(".tag--internal")).to_be_visible()
+    # A later shared thread reaches the client, so the internal one would have arrived by now.
+    office.get_by_role("button", name="New conversation").click()
+    office.get_by_label("Subject").fill("Bank mandate")
+    office.get_by_role("button", name="Start the conversation").click()
+    expect(thread_item(mine, "Bank mandate")).to_be_visible()
+    expect(thread_item(mine, "Year-end staffing")).to_have_count(0)
+    assert "Year-end staffing" not in mine.content()
+    made = orm(lambda: dict(Thread.objects.filter(kind="subject").values_list("title", "audience")))
+    assert made == {
+        "Company car lease": "shared",
+        "Year-end staffing": "internal",
+        "Bank mandate": "shared",
+    }
+    for page in (mine, office):
+        assert page.evaluate("window.notReloaded") is True
+    client.assert_no_script_errors()
+    accountant.assert_no_script_errors()
+
+
+def test_a_resolved_conversation_leaves_the_list_and_search_still_finds_it(
+    world: World, server: DaphneServer, browser: Browser
+) -> None:
+    from chat.services import message_send, thread_create, thread_permanent_ensure
+
+    def seed() -> None:
+        vat = thread_create(actor=world.client, company=world.company, title="VAT Q3")
+        message_send(
+            actor=world.client, thread=vat, body="Here is the leasing contract for the van."
+        )
+        message_send(actor=world.owner, thread=vat, body="Thanks, noted.")
+        # The same word in the owner's other company and in another office's company.
+        sibling = thread_permanent_ensure(company=world.sibling_company)
+        message_send(actor=world.owner, thread=sibling, body="The sibling leasing file.")
+        other = thread_permanent_ensure(company=world.other_company)
+        message_send(actor=world.other_client, thread=other, body="Other leasing secrets.")
+
+    orm(seed)
+    client, owner = tab_open(browser), tab_open(browser)
+    sign_in(client, server, world.client.email)
+    sign_in(owner, server, world.owner.email)
+    mine = chat_open(client, server, world.company.id)
+    office = chat_open(owner, server, world.company.id)
+
+    # The owner resolves the conversation: it leaves the list on both sides, live.
+    thread_item(office, "VAT Q3").click()
+    expect(office.locator("#conversation-heading")).to_have_text("VAT Q3")
+    office.get_by_role("button", name="Mark as resolved").click()
+    expect(office.locator("#thread-resolved-note")).to_be_visible()
+    expect(office.get_by_label("Message")).to_be_disabled()
+    expect(office.get_by_role("button", name="Reopen")).to_be_visible()
+    expect(thread_item(office, "VAT Q3")).to_be_hidden()
+    expect(thread_item(mine, "VAT Q3")).to_be_hidden()
+
+    # Search finds the message in the resolved conversation, and nothing of another company.
+    office.get_by_label("Search the conversations").fill("leasing")
+    office.get_by_role("button", name="Search", exact=True).click()
+    hits = office.locator("#search-results-list li")
+    expect(office.locator("#search-results-heading")).to_have_text("1 message found")
+    expect(hits).to_have_count(1)
+    expect(hits).to_contain_text("leasing contract for the van")
+    expect(hits).to_contain_text("in VAT Q3")
+    assert "sibling leasing" not in office.content() and "leasing secrets" not in office.content()
+
+    # The client finds it too and opens it at that message, though the thread is resolved.
+    thread_item(mine, "General").click()
+    mine.get_by_label("Search the conversations").fill("leasing contract")
+    mine.get_by_role("button", name="Search", exact=True).click()
+    mine.locator("#search-results-list a").click()
+    expect(mine.locator("#conversation-heading")).to_have_text("VAT Q3")
+    found = mine.locator("#messages li.message--found")
+    expect(found).to_contain_text("leasing contract for the van")
+    expect(mine.locator("#thread-resolved-note")).to_be_visible()
+    assert "message=" in mine.url
+
+    # Searching only the open conversation (General) finds nothing there.
+    thread_item(office, "General").click()
+    expect(office.locator("#conversation-heading")).to_have_text("General")
+    office.get_by_label("Only this conversation").check()
+    office.get_by_role("button", name="Search", exact=True).click()
+    expect(office.locator("#search-results-heading")).to_have_text("No message matches.")
+
+    # "Show resolved" brings it back into the list; reopening it brings it back on the other side.
+    mine.get_by_label("Show resolved").check()
+    expect(thread_item(mine, "VAT Q3")).to_be_visible()
+    expect(thread_item(mine, "VAT Q3").locator(".tag--resolved")).to_be_visible()
+    mine.get_by_role("button", name="Reopen").click()
+    expect(thread_item(office, "VAT Q3")).to_be_visible()
+    expect(mine.get_by_label("Message")).to_be_enabled()
+    assert orm(lambda: Thread.objects.get(title="VAT Q3").resolved_at) is None
+    client.assert_no_script_errors()
+    owner.assert_no_script_errors()
+
+
+def test_notification_settings_are_saved_and_shown_after_a_reload(
+    world: World, server: DaphneServer, browser: Browser
+) -> None:
+    from chat.models import ChatPreferences
+
+    tab = tab_open(browser)
+    sign_in(tab, server, world.client.email)
+    page = chat_open(tab, server, world.company.id)
+    page.get_by_text("Notification settings").click()
+    expect(page.get_by_label("Right away (after a few minutes)")).to_be_checked()
+    expect(page.get_by_label("Show others when I have read")).to_be_checked()
+    page.get_by_label("Daily digest").check()
+    page.get_by_label("Show others when I have read").uncheck()
+    page.get_by_role("button", name="Save the settings").click()
+    expect(page.locator("#chat-prefs-status")).to_have_text("Saved.")
+    saved = orm(lambda: ChatPreferences.objects.get(user=world.client))
+    assert (saved.notify, saved.read_receipts) == ("daily", False)
+
+    page.reload()
+    live(page)
+    page.get_by_text("Notification settings").click()
+    expect(page.get_by_label("Daily digest")).to_be_checked()
+    expect(page.get_by_label("Right away (after a few minutes)")).not_to_be_checked()
+    expect(page.get_by_label("Show others when I have read")).not_to_be_checked()
+    tab.assert_no_script_errors()
+
+
+def test_edit_history_and_named_read_receipts_on_both_sides(
+    world: World, server: DaphneServer, browser: Browser
+) -> None:
+    client, accountant = tab_open(browser), tab_open(browser)
+    sign_in(client, server, world.client.email)
+    sign_in(accountant, server, world.accountant.email)
+    mine = chat_open(client, server, world.company.id)
+    office = chat_open(accountant, server, world.company.id)
+
+    mine.get_by_label("Message").fill("We sold 10 units.")
+    mine.keyboard.press("Enter")
+    message = mine.locator("#messages li", has_text="We sold")
+    expect(message).to_have_attribute("data-message-id", re.compile(r"^\d+$"))
+    # The accountant, on the same thread, reads it: the client sees who and when.
+    expect(office.locator("#messages")).to_contain_text("We sold 10 units.")
+    expect(mine.locator("#seen-by")).to_contain_text(
+        re.compile(rf"Seen by {re.escape(world.accountant.display_name)} at \S")
+    )
+
+    message.get_by_role("button", name="Edit").click()
+    mine.get_by_role("textbox", name="Edit").fill("We sold 12 units.")
+    mine.get_by_role("button", name="Save").click()
+    theirs = office.locator("#messages li", has_text="We sold 12 units.")
+    expect(theirs).to_have_count(1)
+    # The accountant opens the earlier versions: the old text, who replaced it.
+    theirs.get_by_role("button", name="edited").click()
+    history = theirs.locator(".message__history")
+    expect(history).to_contain_text("We sold 10 units.")
+    expect(history).to_contain_text(f"Replaced by {world.client.display_name} at")
+
+    # A second edit while it is open: the open history follows, live.
+    mine.locator("#messages li", has_text="We sold 12 units.").get_by_role(
+        "button", name="Edit", exact=True
+    ).click()
+    mine.get_by_role("textbox", name="Edit").fill("We sold 14 units.")
+    mine.get_by_role("button", name="Save").click()
+    theirs = office.locator("#messages li", has_text="We sold 14 units.")
+    expect(theirs.locator(".message__history li")).to_have_count(2)
+    expect(theirs.locator(".message__history")).to_contain_text("We sold 12 units.")
+
+    # The author sees the same history.
+    own = mine.locator("#messages li", has_text="We sold 14 units.")
+    own.get_by_role("button", name="edited").click()
+    expect(own.locator(".message__history li")).to_have_count(2)
+    expect(own.locator(".message__history li").first).to_contain_text("We sold 12 units.")
+    expect(own.locator(".message__history li").last).to_contain_text("We sold 10 units.")
+    client.assert_no_script_errors()
+    accountant.assert_no_script_errors()
+
+
+def test_a_search_hit_far_back_loads_older_messages_until_it_is_shown(
+    world: World, server: DaphneServer, browser: Browser
+) -> None:
+    from chat.services import message_send, thread_create, thread_permanent_ensure
+
+    def seed() -> int:
+        thread = thread_permanent_ensure(company=world.company)
+        message_send(actor=world.client, thread=thread, body="The needle is in the first message.")
+        for number in range(1, 120):
+            message_send(actor=world.accountant, thread=thread, body=f"Filler {number}")
+        return thread_create(actor=world.client, company=world.company, title="Elsewhere").pk
+
+    elsewhere = orm(seed)
+    tab = tab_open(browser)
+    sign_in(tab, server, world.client.email)
+    # Opened on another thread: the socket's resume lookback replays the seeded messages, and
+    # only the open thread draws them; the General thread then opens with its newest page.
+    page = chat_open(tab, server, world.company.id, f"?thread={elsewhere}")
+    expect(page.locator("#conversation-heading")).to_have_text("Elsewhere")
+    page.get_by_label("Search the conversations").fill("needle")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.locator("#search-results-list li")).to_contain_text("in General")
+    page.locator("#search-results-list a").click()
+    expect(page.locator("#conversation-heading")).to_have_text("General")
+    found = page.locator("#messages li.message--found")
+    expect(found).to_contain_text("The needle is in the first message.")
+    expect(page.locator("#messages li")).to_have_count(120)
+    expect(found).to_be_in_viewport()
+    assert "message=" in page.url
+    tab.assert_no_script_errors()

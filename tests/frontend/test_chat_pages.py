@@ -8,7 +8,13 @@ import re
 import pytest
 from django.test import Client
 
-from chat.services import message_send, thread_create, thread_permanent_ensure
+from chat.services import (
+    message_send,
+    preferences_update,
+    thread_create,
+    thread_permanent_ensure,
+    thread_read,
+)
 from server.accounts.models import User
 from tests.factories import World
 
@@ -104,3 +110,40 @@ def test_the_dossier_carries_the_discuss_strings(world: World) -> None:
     page = signed_in(world.client).get(f"/companies/{world.company.id}/dossier/").content.decode()
     found = re.search(r'<script id="dossier-i18n" type="application/json">(.*?)</script>', page)
     assert found and json.loads(found.group(1))["discuss"] == "Discuss"
+
+
+def test_only_staff_get_the_internal_conversation_option(world: World) -> None:
+    client_page = chat_page(world.client, world.company.id)
+    assert 'id="thread-new-title"' in client_page  # anyone may start a conversation
+    assert 'id="thread-new-internal"' not in client_page
+    assert 'id="thread-new-internal"' in chat_page(world.owner, world.company.id)
+
+
+def test_the_notification_settings_show_what_was_saved(world: World) -> None:
+    page = chat_page(world.client, world.company.id)
+    assert re.search(r'id="notify-immediate" name="notify" value="immediate" checked', page)
+    assert re.search(r'id="prefs-read-receipts" name="read_receipts" checked', page)
+    preferences_update(actor=world.client, notify="hourly", read_receipts=False)
+    page = chat_page(world.client, world.company.id)
+    assert re.search(r'id="notify-hourly" name="notify" value="hourly" checked', page)
+    assert not re.search(r'id="notify-immediate"[^>]*checked', page)
+    assert not re.search(r'id="prefs-read-receipts"[^>]*checked', page)
+    # Each person's own settings: the accountant still has the defaults.
+    staff = chat_page(world.accountant, world.company.id)
+    assert re.search(r'id="notify-immediate"[^>]*checked', staff)
+
+
+def test_read_states_carry_the_readers_names_for_seen_by(world: World) -> None:
+    """The Chat tab shows "seen by Anna at 14:02" from this list (the live event has only ids)."""
+    permanent = thread_permanent_ensure(company=world.company)
+    message_send(actor=world.client, thread=permanent, body="Hello")
+    thread_read(actor=world.accountant, thread=permanent)
+    response = signed_in(world.client).get(f"/api/v1/threads/{permanent.id}/read/")
+    assert response.status_code == 200
+    names = {state["user"]: state["name"] for state in response.json()}
+    assert names == {
+        world.client.id: world.client.display_name,
+        world.accountant.id: world.accountant.display_name,
+    }
+    other = signed_in(world.other_client).get(f"/api/v1/threads/{permanent.id}/read/")
+    assert other.status_code == 404

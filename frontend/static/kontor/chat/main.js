@@ -5,8 +5,8 @@
 // or the chat.message event, whichever comes first, turns it into the stored one. A frame the
 // socket could not take is sent again with the same client_id, which the server stores only once.
 import "../pages.js";
-import { api, uploadSend } from "../api.js";
-import { h, readJson, timeShow, tr } from "../format.js";
+import { api, localPath, uploadSend } from "../api.js";
+import { h, lang, readJson, timeShow, tr } from "../format.js";
 import { onEvent, onFrame, send } from "../live.js";
 
 const config = readJson("chat-config");
@@ -23,7 +23,7 @@ const mentionable = config.people ?? [];
 const people = new Map(mentionable.map((person) => [person.id, person.name]));
 const messages = new Map(); // id -> message, the current thread's
 const pending = new Map(); // client_id -> {frame, sentAt, element}
-const readers = new Map(); // user -> last_read, the current thread's
+const readers = new Map(); // user -> {lastRead, at}, the current thread's
 const typists = new Map(); // user -> timer
 const counted = new Set(); // message ids already in an unread badge
 const marked = new Map(); // thread -> the newest message id this page marked read
@@ -31,6 +31,9 @@ let current = null;
 let older = null; // the cursor link to older messages
 let replyTo = null;
 let lastTypingSent = 0;
+let showResolved = false;
+let olderLoading = null; // the older page being fetched, shared by whoever asks meanwhile
+const historyOpen = new Set(); // message ids whose earlier versions are shown
 
 const el = (id) => document.getElementById(id);
 const list = el("messages");
@@ -75,6 +78,7 @@ function threadItem(thread) {
       class: `thread-link${thread.audience === "internal" ? " thread-link--internal" : ""}`,
     },
     h("span", { class: "thread-link__title" }, threadTitle(thread)),
+    thread.audience === "internal" ? h("span", { class: "tag tag--internal" }, t("officeOnly")) : null,
     h(
       "span",
       { class: "badge", hidden: !thread.unread, dataset: { unread: String(thread.unread) } },
@@ -87,11 +91,124 @@ function threadItem(thread) {
 
 function threadAdd(thread) {
   if (threads.has(thread.id)) {
-    Object.assign(threads.get(thread.id), { title: thread.title });
-    return;
+    Object.assign(threads.get(thread.id), { title: thread.title, resolved_at: thread.resolved_at ?? null });
+  } else {
+    threads.set(thread.id, { unread: 0, ...thread });
+    el("threads").append(threadItem(threads.get(thread.id)));
   }
-  threads.set(thread.id, { unread: 0, ...thread });
-  el("threads").append(threadItem(threads.get(thread.id)));
+  threadStateShow(thread.id);
+}
+
+/** Resolved threads leave the list unless "Show resolved" is on; the open one says so. */
+function threadStateShow(threadId) {
+  const thread = threads.get(threadId);
+  const item = document.querySelector(`#threads [data-thread-id="${threadId}"]`);
+  if (!thread || !item) return;
+  const resolved = Boolean(thread.resolved_at);
+  item.hidden = resolved && !showResolved;
+  item.querySelector(".thread-link__title").textContent = threadTitle(thread);
+  let tag = item.querySelector(".tag--resolved");
+  if (resolved && !tag) {
+    tag = h("span", { class: "tag tag--resolved" }, t("resolved"));
+    item.querySelector(".thread-link__title").after(tag);
+  } else if (!resolved && tag) tag.remove();
+  if (threadId === current) conversationStateShow();
+}
+
+function conversationStateShow() {
+  const thread = threads.get(current);
+  if (!thread) return;
+  const resolved = Boolean(thread.resolved_at);
+  const button = el("thread-resolve");
+  button.hidden = thread.kind === "permanent";
+  button.textContent = resolved ? t("reopen") : t("resolve");
+  el("conversation-heading").textContent = threadTitle(thread);
+  el("thread-resolved-note").hidden = !resolved;
+  el("thread-resolved-note").textContent = resolved ? t("resolvedNote") : "";
+  // A resolved conversation takes no new messages (the server refuses them too).
+  for (const control of el("composer").querySelectorAll("textarea, button, input")) {
+    if (control.id !== "reply-cancel") control.disabled = resolved;
+  }
+}
+
+async function threadResolveToggle() {
+  const thread = threads.get(current);
+  if (!thread || thread.kind === "permanent") return;
+  const button = el("thread-resolve");
+  button.disabled = true;
+  try {
+    threadAdd(
+      await api(`threads/${thread.id}/resolve/`, { method: "POST", json: { resolved: !thread.resolved_at } }),
+    );
+  } catch (error) {
+    status.textContent = error.message || t("loadFailed");
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function threadFetch(threadId) {
+  if (threads.has(threadId)) return threads.get(threadId);
+  try {
+    threadAdd(await api(`threads/${threadId}/`));
+  } catch {
+    return null; // gone, or never ours: nothing to show
+  }
+  return threads.get(threadId) ?? null;
+}
+
+async function resolvedToggle(event) {
+  showResolved = event.target.checked;
+  if (showResolved) {
+    try {
+      for (const thread of await api(`companies/${config.company}/threads/`, { query: { resolved: 1 } })) {
+        threadAdd(thread);
+      }
+    } catch (error) {
+      status.textContent = error.message || t("loadFailed");
+    }
+  }
+  for (const threadId of threads.keys()) threadStateShow(threadId);
+}
+
+function threadNewWire() {
+  const form = el("thread-new");
+  const opener = el("thread-new-open");
+  const title = el("thread-new-title");
+  const close = () => {
+    form.hidden = true;
+    opener.setAttribute("aria-expanded", "false");
+    el("thread-new-error").textContent = "";
+    opener.focus();
+  };
+  opener.addEventListener("click", () => {
+    form.hidden = !form.hidden;
+    opener.setAttribute("aria-expanded", String(!form.hidden));
+    if (!form.hidden) title.focus();
+  });
+  el("thread-new-cancel").addEventListener("click", close);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = title.value.trim();
+    if (!text) return;
+    const submit = form.querySelector('button[type="submit"]');
+    submit.disabled = true;
+    try {
+      const thread = await api(`companies/${config.company}/threads/`, {
+        method: "POST",
+        json: { title: text, internal: el("thread-new-internal")?.checked ?? false },
+      });
+      threadAdd(thread);
+      title.value = "";
+      if (el("thread-new-internal")) el("thread-new-internal").checked = false;
+      close();
+      await threadOpen(thread.id);
+    } catch (error) {
+      el("thread-new-error").textContent = t("threadCreateFailed", { reason: error.message || t("loadFailed") });
+    } finally {
+      submit.disabled = false;
+    }
+  });
 }
 
 function threadsWire() {
@@ -128,7 +245,20 @@ function messageDraw(message, { pendingState = null } = {}) {
       h("strong", {}, message.author_name || nameOf(message.author)),
       " ",
       h("time", { datetime: message.created_at }, timeShow(message.created_at)),
-      message.edited_at && !deleted ? h("span", { class: "muted" }, ` · ${t("edited")}`) : null,
+      message.edited_at && !deleted ? " · " : null,
+      message.edited_at && !deleted && message.id
+        ? h(
+            "button",
+            {
+              type: "button",
+              class: "linklike message__edited",
+              title: t("editedShow"),
+              "aria-expanded": String(historyOpen.has(message.id)),
+              onclick: (event) => historyToggle(message.id, event.currentTarget),
+            },
+            t("edited"),
+          )
+        : null,
       message.internal_note ? h("span", { class: "tag tag--internal" }, t("internalNote")) : null,
     ),
   ];
@@ -204,6 +334,7 @@ function messageShow(message) {
     list.querySelector(`[data-message-id="${message.id}"]`) ??
     (message.client_id ? list.querySelector(`[data-client-id="${message.client_id}"]`) : null);
   if (message.client_id) pending.delete(message.client_id);
+  if (historyOpen.has(message.id)) historyLoad(message.id, drawn);
   if (existing) existing.replaceWith(drawn);
   else {
     // In id order: a late event goes before later ones.
@@ -222,13 +353,22 @@ function messageShow(message) {
   seenShow();
 }
 
-async function olderLoad() {
+function olderLoad() {
+  olderLoading ??= olderFetch().finally(() => {
+    olderLoading = null;
+  });
+  return olderLoading;
+}
+
+async function olderFetch() {
   if (!older) return;
+  const threadId = current;
   const button = el("older");
   button.hidden = true;
   const height = wrap.scrollHeight;
   try {
-    const page = await api(older);
+    const page = await api(localPath(older)); // the API links to itself absolutely
+    if (current !== threadId) return;
     older = page.next;
     for (const message of page.results) messages.set(message.id, message);
     const fragment = document.createDocumentFragment();
@@ -244,8 +384,10 @@ async function olderLoad() {
 async function threadOpen(threadId, { focus = true } = {}) {
   if (!threads.has(threadId)) return;
   current = threadId;
+  older = null;
   messages.clear();
   readers.clear();
+  historyOpen.clear();
   list.replaceChildren();
   el("seen-by").textContent = "";
   el("typing").textContent = "";
@@ -255,10 +397,10 @@ async function threadOpen(threadId, { focus = true } = {}) {
     if (Number(item.dataset.threadId) === threadId) link.setAttribute("aria-current", "true");
     else link.removeAttribute("aria-current");
   }
-  const heading = el("conversation-heading");
-  heading.textContent = threadTitle(threads.get(threadId));
+  conversationStateShow();
   const params = new URLSearchParams(location.search);
   params.set("thread", threadId);
+  params.delete("message");
   history.replaceState(history.state, "", `${location.pathname}?${params}`);
   document.getElementById("chat").classList.add("chat--open");
   status.textContent = t("loading");
@@ -277,12 +419,12 @@ async function threadOpen(threadId, { focus = true } = {}) {
       ...[...messages.values()].sort((a, b) => a.id - b.id).map((message) => messageDraw(message)),
       ...waiting,
     );
-    for (const state of reads) readers.set(state.user, state.last_read);
+    readersSet(reads);
     status.textContent = page.results.length ? "" : t("noMessages");
     wrap.scrollTop = wrap.scrollHeight;
     seenShow();
     readMark();
-    if (focus) body.focus();
+    if (focus && !body.disabled) body.focus();
   } catch (error) {
     status.textContent = error.message || t("loadFailed");
   }
@@ -303,15 +445,45 @@ function readMark() {
   badgeShow(current);
 }
 
+const clockFormat = new Intl.DateTimeFormat(lang, { timeStyle: "short" });
+
+/** "14:02" today, else the date and the time. */
+function clockShow(value) {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return "";
+  return date.toDateString() === new Date().toDateString() ? clockFormat.format(date) : timeShow(value);
+}
+
+function readersSet(states) {
+  for (const state of states) {
+    if (state.name) people.set(state.user, state.name);
+    readers.set(state.user, { lastRead: state.last_read, at: state.at });
+  }
+}
+
+/** "Seen by Anna at 14:02": the people (not me) who have read my newest message. */
 function seenShow() {
   const newest = Math.max(0, ...[...messages.values()].filter(isMine).map((m) => m.id));
-  const names = [];
+  const seen = [];
   if (newest) {
-    for (const [user, lastRead] of readers) {
-      if (user !== config.me && lastRead >= newest) names.push(nameOf(user));
+    for (const [user, { lastRead, at }] of readers) {
+      if (user === config.me || lastRead < newest) continue;
+      seen.push(at ? t("seenAt", { name: nameOf(user), time: clockShow(at) }) : nameOf(user));
     }
   }
-  el("seen-by").textContent = names.length ? t("seenBy", { names: names.join(", ") }) : "";
+  el("seen-by").textContent = seen.length ? t("seenBy", { names: seen.join(", ") }) : "";
+}
+
+/** A reader the page has no name for (a staff member who joined later): ask the server. */
+async function readersReload(threadId) {
+  try {
+    const states = await api(`threads/${threadId}/read/`);
+    if (current !== threadId) return;
+    readersSet(states);
+    seenShow();
+  } catch {
+    /* the id stays shown until the next load */
+  }
 }
 
 // --- Sending -------------------------------------------------------------------------------------
@@ -657,6 +829,180 @@ async function requestsLoad() {
   }
 }
 
+// --- Edit history: the "edited" marker opens the earlier texts, who replaced them and when -------
+
+function historyToggle(messageId, button) {
+  const item = button.closest("li.message");
+  if (historyOpen.has(messageId)) {
+    historyOpen.delete(messageId);
+    item.querySelector(".message__history")?.remove();
+    button.setAttribute("aria-expanded", "false");
+    return;
+  }
+  historyOpen.add(messageId);
+  button.setAttribute("aria-expanded", "true");
+  historyLoad(messageId, item);
+}
+
+async function historyLoad(messageId, item) {
+  let edits;
+  try {
+    edits = await api(`messages/${messageId}/history/`);
+  } catch (error) {
+    status.textContent = error.message || t("loadFailed");
+    return;
+  }
+  // The message may have been drawn again meanwhile: fill in the one on the page now.
+  const shown = list.querySelector(`[data-message-id="${messageId}"]`) ?? item;
+  if (!historyOpen.has(messageId) || !shown.isConnected) return;
+  const panel = h(
+    "section",
+    { class: "message__history", "aria-label": t("history") },
+    h("p", { class: "message__history-title" }, t("history")),
+    edits.length
+      ? h(
+          "ol",
+          {},
+          [...edits].reverse().map((edit) =>
+            h(
+              "li",
+              {},
+              h(
+                "p",
+                { class: "muted" },
+                t("historyEntry", { editor: edit.editor, time: timeShow(edit.edited_at) }),
+              ),
+              h("p", { class: "message__old" }, edit.previous_body),
+            ),
+          ),
+        )
+      : h("p", { class: "muted" }, t("historyNone")),
+  );
+  shown.querySelector(".message__history")?.remove();
+  (shown.querySelector(".message__body") ?? shown.querySelector(".message__meta")).after(panel);
+}
+
+// --- Search: the messages this person may see in this company (or this conversation) -----------
+
+function snippet(text, words) {
+  const flat = text.replace(/\s+/g, " ").trim();
+  const lower = flat.toLowerCase();
+  const at = Math.max(0, ...words.map((word) => lower.indexOf(word.toLowerCase())));
+  const start = Math.max(0, at - 60);
+  const cut = flat.slice(start, start + 180);
+  return `${start ? "…" : ""}${cut}${start + 180 < flat.length ? "…" : ""}`;
+}
+
+async function searchRun(event) {
+  event.preventDefault();
+  const query = el("chat-search-q").value.trim();
+  if (!query) return;
+  const box = el("search-results");
+  const heading = el("search-results-heading");
+  box.hidden = false;
+  heading.textContent = t("searching");
+  el("search-results-list").replaceChildren();
+  const here = el("chat-search-here").checked && current !== null;
+  let found;
+  try {
+    found = await api("chat/search/", {
+      query: { q: query, company: config.company, thread: here ? current : "" },
+    });
+  } catch (error) {
+    heading.textContent = error.message || t("loadFailed");
+    return;
+  }
+  // Results in resolved conversations: learn their titles (they stay hidden from the list).
+  const unknown = [...new Set(found.map((m) => m.thread))].filter((id) => !threads.has(id));
+  await Promise.all(unknown.map(threadFetch));
+  const words = query.split(/\s+/).filter(Boolean);
+  heading.textContent =
+    found.length === 0 ? t("searchNone") : found.length === 1 ? t("searchOne") : t("searchCount", { count: found.length });
+  el("search-results-list").replaceChildren(
+    ...found.map((message) => {
+      const thread = threads.get(message.thread);
+      return h(
+        "li",
+        { dataset: { messageId: String(message.id) } },
+        h(
+          "a",
+          {
+            href: `?thread=${message.thread}&message=${message.id}`,
+            class: "search-hit",
+            onclick: (click) => {
+              click.preventDefault();
+              messageGo(message.thread, message.id);
+            },
+          },
+          h("span", { class: "search-hit__text" }, snippet(message.body, words)),
+          h(
+            "span",
+            { class: "search-hit__where muted" },
+            `${message.author_name} · ${timeShow(message.created_at)} · `,
+            t("searchIn", { thread: thread ? threadTitle(thread) : `#${message.thread}` }),
+            message.internal_note ? h("span", { class: "tag tag--internal" }, t("internalNote")) : null,
+          ),
+        ),
+      );
+    }),
+  );
+}
+
+/** Open a message in its conversation: older pages are loaded until it is there. */
+async function messageGo(threadId, messageId) {
+  if (!(await threadFetch(threadId))) return;
+  if (current !== threadId || !messages.size) await threadOpen(threadId, { focus: false });
+  for (let pages = 0; !messages.has(messageId) && older && pages < 200; pages += 1) {
+    await olderLoad();
+  }
+  const item = list.querySelector(`[data-message-id="${messageId}"]`);
+  if (!item) {
+    status.textContent = t("searchNotLoaded");
+    return;
+  }
+  const params = new URLSearchParams(location.search);
+  params.set("message", messageId);
+  history.replaceState(history.state, "", `${location.pathname}?${params}`);
+  for (const other of list.querySelectorAll(".message--found")) other.classList.remove("message--found");
+  item.classList.add("message--found");
+  item.tabIndex = -1;
+  item.scrollIntoView({ block: "center" });
+  item.focus({ preventScroll: true });
+}
+
+function searchWire() {
+  el("chat-search").addEventListener("submit", searchRun);
+  el("search-clear").addEventListener("click", () => {
+    el("search-results").hidden = true;
+    el("search-results-list").replaceChildren();
+    el("chat-search-q").focus();
+  });
+}
+
+// --- Notification settings -----------------------------------------------------------------------
+
+function preferencesWire() {
+  const form = el("chat-prefs-form");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const said = el("chat-prefs-status");
+    said.textContent = "";
+    const choice = form.querySelector('input[name="notify"]:checked');
+    try {
+      const saved = await api("me/chat-preferences/", {
+        method: "PATCH",
+        json: { ...(choice ? { notify: choice.value } : {}), read_receipts: el("prefs-read-receipts").checked },
+      });
+      const shown = form.querySelector(`input[name="notify"][value="${saved.notify}"]`);
+      if (shown) shown.checked = true;
+      el("prefs-read-receipts").checked = saved.read_receipts;
+      said.textContent = t("prefsSaved");
+    } catch (error) {
+      said.textContent = t("prefsFailed", { reason: error.message || t("loadFailed") });
+    }
+  });
+}
+
 // --- Live ----------------------------------------------------------------------------------------
 
 function ours(fn) {
@@ -699,8 +1045,9 @@ onEvent(
       return;
     }
     if (state.thread === current) {
-      readers.set(state.user, state.last_read);
+      readers.set(state.user, { lastRead: state.last_read, at: state.at });
       seenShow();
+      if (!people.has(state.user)) readersReload(state.thread);
     }
   }),
 );
@@ -741,18 +1088,28 @@ document.addEventListener("visibilitychange", readMark);
 wrap.addEventListener("scroll", () => {
   if (wrap.scrollTop < 40 && older && !el("older").hidden) olderLoad();
 });
-el("older").addEventListener("click", olderLoad);
+el("older").addEventListener("click", () => olderLoad());
 
 // --- Start ---------------------------------------------------------------------------------------
 
-function start() {
+async function start() {
   threadsWire();
+  threadNewWire();
   composerWire();
+  searchWire();
+  preferencesWire();
+  el("threads-resolved").addEventListener("change", resolvedToggle);
+  el("thread-resolve").addEventListener("click", threadResolveToggle);
   requestsLoad();
-  const wanted = Number(new URLSearchParams(location.search).get("thread"));
+  const params = new URLSearchParams(location.search);
+  const wanted = Number(params.get("thread"));
+  const message = Number(params.get("message"));
+  // A link to a resolved conversation (from search or an e-mail): it is not in the list, fetch it.
+  if (wanted && !threads.has(wanted)) await threadFetch(wanted);
   const first = threads.has(wanted) ? wanted : threads.keys().next().value;
-  if (first !== undefined) threadOpen(first, { focus: threads.has(wanted) });
-  else status.textContent = t("chooseThread");
+  if (first === undefined) status.textContent = t("chooseThread");
+  else if (message && first === wanted) messageGo(wanted, message);
+  else threadOpen(first, { focus: threads.has(wanted) });
 }
 
 start();
