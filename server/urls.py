@@ -19,6 +19,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("chat.urls")),
     path("", include("calendar_app.urls")),
     path("", include("bookkeeping.urls")),
+    path("", include("bookkeeping.report_urls")),
 ]
 
 urlpatterns = [

@@ -152,6 +152,19 @@ COMPANY_SCOPED: list[Route] = [
           {"name": "Mine", "country": "BE"}),
     Route("party-detail", "get", "/api/v1/parties/{party}/"),
     Route("party-detail", "patch", "/api/v1/parties/{party}/", {"name": "Taken"}),
+    # Reports (bookkeeping/report_urls.py): read by client and staff; publishing is staff-only.
+    *[
+        Route(f"report-{name}", "get", f"/api/v1/companies/{{company}}/reports/{name}/{query}")
+        for name, query in (
+            ("trial-balance", ""), ("general-ledger", "?account={account}"),
+            ("profit-and-loss", ""), ("balance-sheet", ""), ("vat-summary", ""), ("cash", ""),
+            ("receivables", "?party={party}"), ("payables", ""), ("ratios", ""),
+        )
+    ],
+    Route("report-trial-balance", "get",
+          "/api/v1/companies/{company}/reports/trial-balance/?format=csv"),
+    Route("report-publish", "post", "/api/v1/companies/{company}/reports/balance-sheet/publish/",
+          {"format": "csv", "note": "Mine"}),
 ]  # fmt: skip  # fmt: skip
 
 NOT_COMPANY_SCOPED: dict[str, str] = {
