@@ -98,7 +98,7 @@ def test_discuss_a_document_and_attach_a_photo(world: World) -> None:
     )
     unknown = api_as(world.client).post(
         "/api/v1/threads/for-subject/",
-        {"subject_type": "books.invoice", "subject_id": 1},
+        {"subject_type": "bank.line", "subject_id": 1},
         format="json",
     )
     assert unknown.status_code == 404
