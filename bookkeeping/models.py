@@ -323,6 +323,49 @@ class Allocation(models.Model):
         return f"{self.amount}: {self.debit_line_id} ↔ {self.credit_line_id}"
 
 
+class OpenItemSide(models.TextChoices):
+    RECEIVABLE = "receivable", _("Receivable")
+    PAYABLE = "payable", _("Payable")
+
+
+class OpenItem(models.Model):
+    """What remains open of a posted line on the receivable or payable account.
+
+    Posted lines never change, so their residual lives here: created when the entry is posted,
+    updated by every allocation in the same transaction (services/ledger.py), rebuilt from lines
+    and allocations by migration 0002. `amount` and `residual` carry the ledger's sign (debit -
+    credit): an invoice's residual falls towards zero, a payment's rises towards it. A line without
+    a party is an item too (it counts in the ageing) but can never be allocated.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    line = models.OneToOneField(Line, on_delete=models.PROTECT, related_name="open_item")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    side = models.CharField(max_length=10, choices=OpenItemSide.choices)
+    date = models.DateField()
+    due_date = models.DateField()  # the line's due date, else its date
+    currency = models.CharField(max_length=3)
+    amount = models.DecimalField(max_digits=20, decimal_places=2)
+    residual = models.DecimalField(max_digits=20, decimal_places=2)
+    # The latest date of the allocations on it: an as-of report before that date adds them back.
+    allocated_until = models.DateField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["company", "side"], condition=~models.Q(residual=0), name="open_item_open"
+            ),
+            models.Index(fields=["company", "side", "allocated_until"], name="open_item_allocated"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line_id}: {self.residual} of {self.amount}"
+
+
 class InvoiceSeriesKind(models.TextChoices):
     SALES_INVOICE = "sales_invoice", _("Sales invoice")
     CREDIT_NOTE = "credit_note", _("Credit note")

@@ -5,8 +5,13 @@ An open item is a posted line on the receivable (or payable) account dated up to
 residual is its amount minus the allocations recorded up to the date (allocations to it as the
 debit line count against a debit, as the credit line against a credit). An unallocated payment or
 credit note is an open item too, with a negative residual. A line without a due date is due on its
-date. Computed in one SQL statement (allocations summed per line, joined, summed per party and
-bucket): the portable subset of SQL, so that the embedded SQLite default runs it too.
+date.
+
+The residuals are kept in bookkeeping.models.OpenItem (maintained by posting and allocation).
+When no allocation on the side is dated after the date (today's report, the dashboard) the ageing
+reads the items still open through the partial index on them; otherwise (an as-of report in the
+past, or allocations dated ahead) the allocations after the date are added back to the items that
+had them. Portable SQL, so that the embedded SQLite default runs it too.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from django.db import connection, transaction
 from server.tenancy.models import Company
 
 from ..charts import Role
-from ..models import Account, Allocation, Line, Party
+from ..models import Account, Allocation, Line, OpenItemSide, Party
+from ..models import OpenItem as OpenItemRow
 from .common import ZERO, BadReportInput, ReportTable, money
 
 Side = Literal["receivables", "payables"]
@@ -87,41 +93,62 @@ def _account(company: Company, side: Side) -> Account | None:
     return Account.objects.filter(company=company, role=role).first()
 
 
-def _residuals_sql(side: Side) -> str:
-    """(line id, party id, bucket, residual) of the open-item lines; parameters: the as-of date
-    for allocations, company, account, currency, as-of date for lines, then the bucket edges."""
-    line, allocation = Line._meta.db_table, Allocation._meta.db_table
+def _item_side(side: Side) -> str:
+    return OpenItemSide.RECEIVABLE if side == "receivables" else OpenItemSide.PAYABLE
+
+
+def _allocated_after(company: Company, side: Side, date: datetime.date) -> bool:
+    """Whether an item of this side has an allocation dated after `date` (one index probe)."""
+    return OpenItemRow.objects.filter(
+        company=company, side=_item_side(side), allocated_until__gt=date
+    ).exists()
+
+
+def _residuals_sql(side: Side, allocated_after: bool) -> str:
+    """(line id, party id, bucket, residual) of the open items; parameters: company, side,
+    account, currency, the as-of date and the bucket edges.
+
+    Without allocations after the date, the items open now are the items open then. With them,
+    an item open then is one open now or one allocated after the date, and its residual then is
+    the residual now plus those later allocations (ledger-signed, as on the item).
+    """
+    item, allocation = OpenItemRow._meta.db_table, Allocation._meta.db_table
     sign = "" if side == "receivables" else "-"
-    # Only table names and a sign are formatted in; every value is a query parameter.
-    return f"""
-        SELECT l.id AS line_id, l.party_id AS party_id,
-               CASE WHEN COALESCE(l.due_date, l.date) >= %(date)s THEN 0
-                    WHEN COALESCE(l.due_date, l.date) >= %(edge30)s THEN 1
-                    WHEN COALESCE(l.due_date, l.date) >= %(edge60)s THEN 2
-                    WHEN COALESCE(l.due_date, l.date) >= %(edge90)s THEN 3
-                    ELSE 4 END AS bucket,
-               {sign}(l.debit - l.credit - COALESCE(a.amount, 0)) AS residual
-        FROM {line} l
+    residual, later, still_open = "i.residual", "", "i.residual <> 0"
+    if allocated_after:
+        residual = "i.residual + COALESCE(a.amount, 0)"
+        later = f"""
         LEFT JOIN (SELECT line_id, SUM(amount) AS amount
                    FROM (SELECT debit_line_id AS line_id, amount FROM {allocation}
-                         WHERE company_id = %(company)s AND date <= %(date)s
+                         WHERE company_id = %(company)s AND date > %(date)s
                          UNION ALL
                          SELECT credit_line_id, -amount FROM {allocation}
-                         WHERE company_id = %(company)s AND date <= %(date)s) matched
+                         WHERE company_id = %(company)s AND date > %(date)s) matched
                    GROUP BY line_id) a
-               ON a.line_id = l.id
-        WHERE l.company_id = %(company)s AND l.posted = %(posted)s AND l.account_id = %(account)s
-          AND l.currency = %(currency)s AND l.date <= %(date)s
+               ON a.line_id = i.line_id"""  # noqa: S608
+        still_open = "(i.residual <> 0 OR i.allocated_until > %(date)s)"
+    # Only table names, a sign and fixed fragments are formatted in; values are parameters.
+    return f"""
+        SELECT i.line_id AS line_id, i.party_id AS party_id,
+               CASE WHEN i.due_date >= %(date)s THEN 0
+                    WHEN i.due_date >= %(edge30)s THEN 1
+                    WHEN i.due_date >= %(edge60)s THEN 2
+                    WHEN i.due_date >= %(edge90)s THEN 3
+                    ELSE 4 END AS bucket,
+               {sign}({residual}) AS residual
+        FROM {item} i{later}
+        WHERE i.company_id = %(company)s AND i.side = %(side)s AND {still_open}
+          AND i.account_id = %(account)s AND i.currency = %(currency)s AND i.date <= %(date)s
     """  # noqa: S608
 
 
-def _params(company: Company, account: Account, date: datetime.date) -> dict[str, Any]:
+def _params(company: Company, side: Side, account: Account, date: datetime.date) -> dict[str, Any]:
     params: dict[str, Any] = {
         "company": company.pk,
+        "side": _item_side(side),
         "account": account.pk,
         "currency": company.currency,
         "date": date,
-        "posted": True,
     }
     for days in _EDGES:
         params[f"edge{days}"] = date - datetime.timedelta(days=days)
@@ -134,19 +161,20 @@ def open_items(*, company: Company, side: Side, date: datetime.date) -> OpenItem
     parties: dict[int | None, PartyAgeing] = {}
     totals = Ageing()
     if account is not None:
+        later = _allocated_after(company, side, date)
         sql = f"""
             SELECT party_id, bucket, SUM(residual),
                    SUM(CASE WHEN residual <> 0 THEN 1 ELSE 0 END)
-            FROM ({_residuals_sql(side)}) open_lines
+            FROM ({_residuals_sql(side, later)}) open_lines
             GROUP BY party_id, bucket
         """  # noqa: S608
         with transaction.atomic(), connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # Hash the lines and allocations in memory rather than sort them on disk; one
+            if later and connection.vendor == "postgresql":
+                # Hash the later allocations in memory rather than sort them on disk; one
                 # process (parallel workers would each rebuild the allocation hash).
                 cursor.execute("SET LOCAL work_mem = '64MB'")
                 cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-            cursor.execute(sql, _params(company, account, date))
+            cursor.execute(sql, _params(company, side, account, date))
             rows = cursor.fetchall()
         names = dict(
             Party.objects.filter(company=company, pk__in={r[0] for r in rows if r[0]}).values_list(
@@ -174,13 +202,14 @@ def open_item_list(
     account = _account(company, side)
     if account is None:
         return []
-    params = _params(company, account, date)
+    params = _params(company, side, account, date)
     where = ""
     if party is not None:
         where = "AND party_id = %(party)s"
         params["party"] = party
+    later = _allocated_after(company, side, date)
     sql = f"""
-        SELECT line_id, bucket, residual FROM ({_residuals_sql(side)}) open_lines
+        SELECT line_id, bucket, residual FROM ({_residuals_sql(side, later)}) open_lines
         WHERE residual <> 0 {where}
         LIMIT {MAX_ITEMS + 1}
     """  # noqa: S608

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from server.accounts.models import User
@@ -46,6 +46,7 @@ from ..models import (
     JournalKind,
     JournalSequence,
     Line,
+    OpenItem,
     Party,
     VatCode,
 )
@@ -168,9 +169,12 @@ def account_update(*, actor: User, account: Account, changes: dict[str, Any]) ->
             )
         values = {name: changes.get(name, getattr(account, name)) for name in ACCOUNT_FIELDS}
         _account_check(account.company, values, account)
+        role_before = account.role
         for name, value in changes.items():
             setattr(account, name, value)
         account.save()
+        if account.role != role_before and {role_before, account.role} & set(_OPEN_ITEM_SIDES):
+            _open_items_rebuild(account)
     return account
 
 
@@ -401,6 +405,64 @@ def entry_delete(*, actor: User, entry: Entry) -> None:
         publish(entry.company_id, events.ENTRY, payload, audience)
 
 
+# --- Open items: what remains of each receivable or payable line ---------------------------------
+
+_OPEN_ITEM_SIDES = (Role.RECEIVABLE, Role.PAYABLE)
+
+
+def _open_item(
+    line: Line,
+    date: datetime.date,
+    allocated: Decimal = ZERO,
+    allocated_until: datetime.date | None = None,
+) -> OpenItem:
+    """The open item of a posted line; `allocated` is ledger-signed (+ as the debit line)."""
+    amount = line.debit - line.credit
+    residual = amount - allocated
+    return OpenItem(
+        company_id=line.company_id,
+        line=line,
+        account_id=line.account_id,
+        party_id=line.party_id,
+        side=str(line.account.role),
+        date=date,
+        due_date=line.due_date or date,
+        currency=line.currency,
+        amount=amount,
+        residual=residual,
+        allocated_until=allocated_until,
+        closed_at=timezone.now() if residual == 0 else None,
+    )
+
+
+def _open_items_rebuild(account: Account) -> None:
+    """After a role change: the account's open items follow its new role. They are derived from
+    the posted lines and allocations, so they are dropped and built again."""
+    OpenItem.objects.filter(account=account).delete()
+    if account.role not in _OPEN_ITEM_SIDES:
+        return
+    allocated: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    until: dict[int, datetime.date] = {}
+    for column, sign in (("debit_line", 1), ("credit_line", -1)):
+        rows = (
+            Allocation.objects.filter(**{f"{column}__account": account})
+            .values(column)
+            .annotate(total=Sum("amount"), last=Max("date"))
+            .order_by()
+        )
+        for row in rows:
+            allocated[row[column]] += sign * row["total"]
+            until[row[column]] = max(row["last"], until.get(row[column], row["last"]))
+    lines = Line.objects.filter(account=account, posted=True).select_related("account")
+    OpenItem.objects.bulk_create(
+        (
+            _open_item(line, line.date, allocated[line.pk], until.get(line.pk))
+            for line in lines.iterator(chunk_size=2000)
+        ),
+        batch_size=2000,
+    )
+
+
 def _post(entry: Entry, actor: User | None) -> Entry:
     """Post a locked draft: checks, the next number, and the denormalised line flags."""
     year = _period_check(entry.company, entry.date)
@@ -420,6 +482,9 @@ def _post(entry: Entry, actor: User | None) -> Entry:
     sequence.save(update_fields=["last_number"])
     # Lines first, while the entry is still a draft: the trigger refuses line changes after.
     entry.lines.update(posted=True, date=entry.date)
+    OpenItem.objects.bulk_create(
+        _open_item(line, entry.date) for line in lines if line.account.role in _OPEN_ITEM_SIDES
+    )
     entry.fiscal_year = year
     entry.number = sequence.last_number
     entry.state = EntryState.POSTED
@@ -625,12 +690,25 @@ def fiscal_year_close(*, actor: User, fiscal_year: FiscalYear) -> FiscalYear:
 # --- Allocations (matching receivable/payable lines) ----------------------------------------------
 
 
-def line_residual(line: Line) -> Decimal:
-    """What remains open of a line: its amount minus what is allocated to it."""
+def _unsigned(line: Line, residual: Decimal) -> Decimal:
+    """An open item's ledger-signed residual as what remains of the line's own amount."""
+    return residual if line.debit > 0 else -residual
+
+
+def _residual_summed(line: Line) -> Decimal:
+    """A line without an open item (not on a receivable or payable account): summed."""
     allocated = Allocation.objects.filter(Q(debit_line=line) | Q(credit_line=line)).aggregate(
         total=Sum("amount")
     )["total"]
     return line.amount - (allocated or ZERO)
+
+
+def line_residual(line: Line) -> Decimal:
+    """What remains open of a line: its amount minus what is allocated to it."""
+    residual = OpenItem.objects.filter(line_id=line.pk).values_list("residual", flat=True).first()
+    if residual is None:
+        return _residual_summed(line)
+    return _unsigned(line, residual)
 
 
 def allocation_record(
@@ -647,11 +725,12 @@ def allocation_record(
     if amount <= 0:
         raise BooksError("bad_amount", "The amount to allocate must be more than zero.")
     with transaction.atomic():
+        # Locked in id order (no deadlock between two allocations of the same pair).
         locked = {
             line.pk: line
-            for line in Line.objects.select_for_update().filter(
-                pk__in=[debit_line.pk, credit_line.pk]
-            )
+            for line in Line.objects.select_for_update()
+            .filter(pk__in=[debit_line.pk, credit_line.pk])
+            .order_by("pk")
         }
         debit, credit = locked[debit_line.pk], locked[credit_line.pk]
         if debit.company_id != credit.company_id:
@@ -666,12 +745,23 @@ def allocation_record(
             raise BooksError(
                 "invalid_allocation", "Both lines must be on the same account and currency."
             )
-        open_amount = min(line_residual(debit), line_residual(credit))
+        # The open items are what the residual is read from and written to: locked too, so that
+        # two concurrent allocations never both see the same open amount.
+        items = {
+            item.line_id: item
+            for item in OpenItem.objects.select_for_update()
+            .filter(line_id__in=[debit.pk, credit.pk])
+            .order_by("pk")
+        }
+        open_amount = min(
+            _unsigned(line, items[line.pk].residual) if line.pk in items else _residual_summed(line)
+            for line in (debit, credit)
+        )
         if amount > open_amount:
             raise BooksError(
                 "over_allocation", f"Only {open_amount} {debit.currency} is open on these lines."
             )
-        return Allocation.objects.create(
+        allocation = Allocation.objects.create(
             company_id=debit.company_id,
             debit_line=debit,
             credit_line=credit,
@@ -679,6 +769,16 @@ def allocation_record(
             date=date or timezone.localdate(),
             created_by=actor,
         )
+        for line_id, change in ((debit.pk, -amount), (credit.pk, amount)):
+            item = items.get(line_id)
+            if item is None:
+                continue
+            item.residual += change
+            item.closed_at = timezone.now() if item.residual == 0 else None
+            if item.allocated_until is None or item.allocated_until < allocation.date:
+                item.allocated_until = allocation.date
+            item.save(update_fields=["residual", "closed_at", "allocated_until"])
+        return allocation
 
 
 def allocation_create(
