@@ -13,16 +13,19 @@ data dir and the clean-up):
    companies, partnerships, sole traders) and fiscal year ends.
 2. Per repeat, on a fresh table each time (TRUNCATE calendar events and realtime events; the
    order of the two steps alternates between repeats):
-   - **generation**: `calendar_app.services.deadlines_generate(company=c, years=(2026, 2027))`
-     for each company (one transaction each, with its row locks, event and Redis push), then
-     ANALYZE (as autovacuum would) and a second, idempotent run that must create nothing;
+   - **generation**: `calendar_app.services.deadlines_generate_many(companies=..., years=(2026,
+     2027))`, as the yearly beat runs it (`GENERATION_BATCH` companies per transaction, with
+     their row locks, one `calendar.generated` event per company, written and pushed per
+     batch), then ANALYZE (as autovacuum would) and a second, idempotent run that must create
+     nothing;
    - **baseline**: the same rows built from `calendar_app.rules.deadlines_for(profile_of(c),
      year)` (timed apart), then one `CalendarEvent.objects.bulk_create(rows)` (timed). For
      information, also one bulk_create per company.
    The generated and the baseline rows are checked to be the same (company, obligation, period,
    date).
-3. Where the time of the generation goes: queries of one company, and cProfile over
-   `--profile-companies` companies (a fresh table again).
+3. Where the time of the generation goes: queries of one company (`deadlines_generate`, as on a
+   profile change), and cProfile over `--profile-companies` companies generated as one batch
+   (a fresh table again).
 """
 
 from __future__ import annotations
@@ -64,15 +67,16 @@ SOLE_TRADERS = {"", "JDG", "ENK"}
 CURRENCY = {"BE": "EUR", "PL": "PLN", "NO": "NOK"}
 
 GENERATION_PROBES: list[Probe] = [
-    ("deadlines_generate", "calendar_app/services.py", "deadlines_generate"),
+    ("deadlines_generate_many", "calendar_app/services.py", "deadlines_generate_many"),
+    ("  rules (once per distinct profile)", "calendar_app/services.py", "_wanted_of"),
     ("  rules: deadlines_for", "calendar_app/rules/__init__.py", "deadlines_for"),
     ("  SELECTs (company lock, existing rows)", "django/db/models/query.py", "_fetch_all"),
     ("  bulk_create of the new rows", "django/db/models/query.py", "bulk_create"),
     ("  building CalendarEvent objects", "calendar_app/services.py", "_deadline_event"),
-    ("  publish (Event row)", "server/realtime/publish.py", "publish"),
-    ("  publish_many (nothing changed: no-op)", "server/realtime/publish.py", "publish_many"),
+    ("  publish_batch (the batch's Event rows)", "server/realtime/publish.py", "publish_batch"),
+    ("  bulk_update of changed rows", "django/db/models/query.py", "bulk_update"),
     ("  commit (on_commit push included)", "django/db/transaction.py", "__exit__"),
-    ("    Redis push (_push)", "server/realtime/publish.py", "_push"),
+    ("    Redis pushes (_push_groups)", "server/realtime/publish.py", "_push_groups"),
     ("SQL execution (cursor, all queries)", "django/db/backends/utils.py", "_execute"),
 ]
 
@@ -120,10 +124,11 @@ def analyze() -> None:
 
 
 def generate_all(companies: list[Any]) -> tuple[float, int]:
-    from calendar_app.services import deadlines_generate
+    from calendar_app.services import deadlines_generate_many
 
     began = time.perf_counter()
-    created = sum(len(deadlines_generate(company=c, years=YEARS).created) for c in companies)
+    results = deadlines_generate_many(companies=companies, years=YEARS)
+    created = sum(len(r.created) for r in results.values())
     return time.perf_counter() - began, created
 
 
@@ -254,24 +259,18 @@ def run(args: argparse.Namespace, bench: Bench) -> dict[str, Any]:
 
     # Where the time goes.
     truncate()
-    from calendar_app.services import deadlines_generate
+    from calendar_app.services import deadlines_generate, deadlines_generate_many
 
     one = companies[0]
     queries = queries_of(partial(deadlines_generate, company=one, years=YEARS))
     again = queries_of(partial(deadlines_generate, company=one, years=YEARS))
     sample = companies[1 : 1 + args.profile_companies]
-    pending = iter(sample)
     breakdown = profile_breakdown(
-        lambda: deadlines_generate(company=next(pending), years=YEARS),
-        len(sample),
-        GENERATION_PROBES,
+        lambda: deadlines_generate_many(companies=sample, years=YEARS), 1, GENERATION_PROBES
     )
     analyze()
-    pending = iter(sample)
     idempotent_breakdown = profile_breakdown(
-        lambda: deadlines_generate(company=next(pending), years=YEARS),
-        len(sample),
-        GENERATION_PROBES,
+        lambda: deadlines_generate_many(companies=sample, years=YEARS), 1, GENERATION_PROBES
     )
     truncate()
     return {
@@ -330,8 +329,8 @@ def report(args: argparse.Namespace, result: dict[str, Any]) -> None:
         total, found = result[key]
         print()
         print(
-            f"Where a company's generation goes ({title}; cProfile over {result['sample']}"
-            f" companies, {total:.1f} ms each under the profiler; read the shares):"
+            f"Where the generation goes ({title}; cProfile over one batch of"
+            f" {result['sample']} companies, {total:.1f} ms under the profiler; read the shares):"
         )
         for label, ms, calls in found:
             print(f"  {label:44} {ms:7.2f} ms {ms / total:6.1%}  ({calls} call(s))")

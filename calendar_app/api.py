@@ -16,17 +16,17 @@ from rest_framework.views import APIView
 
 from dossier.selectors import document_get
 from server.accounts.models import User
-from server.accounts.services import signed_in_user
+from server.accounts.services import client_address, signed_in_user
 from server.api_input import body_of
-from server.tenancy.access import company_get, require_staff
+from server.tenancy.access import company_get, is_staff_of, require_staff
 from server.tenancy.models import Audience
 
 from . import selectors, services
 from .engagements import engagement_set
 from .events import event_payload, notice_payload
 from .feeds import feed_create, feed_render, feed_revoke, feed_user
-from .models import Engagement, EventKind, Service
-from .reminders import notice_set
+from .models import EventKind, Service
+from .reminders import notice_confirm_in_app, notice_set
 
 
 class EventSerializer(serializers.Serializer):
@@ -52,6 +52,9 @@ class EventSerializer(serializers.Serializer):
     edited = serializers.BooleanField()
     flag = serializers.CharField()
     deleted_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField(allow_null=True)
+    updated_by = serializers.IntegerField(allow_null=True, help_text="null: the deadline rules")
+    updated_by_name = serializers.CharField()
 
 
 class EventInputSerializer(serializers.Serializer):
@@ -308,25 +311,80 @@ class NoticeApi(APIView):
         return Response(notice_payload(notice), status=status.HTTP_201_CREATED)
 
 
+class NoticeSerializer(serializers.Serializer):
+    """A tax-due notice as `calendar.notice` carries it (built by calendar_app.events)."""
+
+    id = serializers.IntegerField()
+    event = serializers.IntegerField()
+    title = serializers.CharField()
+    date = serializers.DateField()
+    amount = serializers.DecimalField(max_digits=20, decimal_places=2)
+    currency = serializers.CharField()
+    payment_reference = serializers.CharField()
+    iban = serializers.CharField()
+    confirmed_at = serializers.DateTimeField(allow_null=True)
+    confirmed_by = serializers.IntegerField(allow_null=True, help_text="null: by the e-mailed link")
+    confirmed_by_name = serializers.CharField()
+
+
+class NoticeListApi(APIView):
+    """The tax-due notices of a company: open ones, and those confirmed in the last 90 days."""
+
+    @extend_schema(responses={200: NoticeSerializer(many=True)})
+    def get(self, request: Request, company_id: int) -> Response:
+        user = signed_in_user(request)
+        company = company_get(user, company_id)
+        return Response(
+            [notice_payload(n) for n in selectors.notice_list(user=user, company=company)]
+        )
+
+
+class NoticeConfirmApi(APIView):
+    """The client's one click in the app (as the e-mailed link): confirms this notice only."""
+
+    @extend_schema(request=None, responses={200: NoticeSerializer})
+    def post(self, request: Request, event_id: int) -> Response:
+        user = signed_in_user(request)
+        event = selectors.event_get(user=user, event_id=event_id)
+        notice = notice_confirm_in_app(actor=user, event=event, address=client_address(request))
+        return Response(notice_payload(notice))
+
+
 class EngagementSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     service = serializers.ChoiceField(choices=Service.choices)
+    service_name = serializers.CharField(source="get_service_display", read_only=True)
     responsible = serializers.IntegerField(source="responsible_id")
+    responsible_name = serializers.CharField(source="responsible.display_name", read_only=True)
     set_up_by = serializers.IntegerField(source="set_up_by_id", read_only=True)
     starts_on = serializers.DateField()
     ends_on = serializers.DateField(required=False, allow_null=True)
 
 
-class EngagementListApi(APIView):
-    """The services agreed with a company (office staff), each generating its tasks."""
+class ClientEngagementSerializer(serializers.Serializer):
+    """What a client reads of the engagement: the services and their dates, as in the contract.
+    Who in the office delivers each one (and the tasks it makes) is the office's own business."""
 
-    @extend_schema(responses={200: EngagementSerializer(many=True)})
+    service = serializers.ChoiceField(choices=Service.choices)
+    service_name = serializers.CharField(source="get_service_display")
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(allow_null=True)
+
+
+class EngagementListApi(APIView):
+    """The services agreed with a company, each generating the office's tasks. Staff read and
+    set them in full; the company's clients read the services and dates only."""
+
+    @extend_schema(
+        responses={200: EngagementSerializer(many=True)},
+        description="Clients get `service`, `service_name`, `starts_on` and `ends_on` only.",
+    )
     def get(self, request: Request, company_id: int) -> Response:
         user = signed_in_user(request)
         company = company_get(user, company_id)
-        require_staff(user, company)
-        agreed = Engagement.objects.filter(company=company).order_by("service")
-        return Response(EngagementSerializer(agreed, many=True).data)
+        agreed = selectors.engagement_list(user=user, company=company)
+        shape = EngagementSerializer if is_staff_of(user, company) else ClientEngagementSerializer
+        return Response(shape(agreed, many=True).data)
 
     @extend_schema(request=EngagementSerializer, responses={200: EngagementSerializer})
     def post(self, request: Request, company_id: int) -> Response:

@@ -40,6 +40,10 @@ def event_payload(event: CalendarEvent) -> dict[str, Any]:
         "edited": event.edited,
         "flag": event.flag,
         "deleted_at": _when(event.deleted_at),
+        # The last change and who made it (null: the deadline rules), for the conflict message.
+        "updated_at": _when(event.updated_at),
+        "updated_by": event.updated_by_id,
+        "updated_by_name": event.updated_by.display_name if event.updated_by else "",
     }
 
 
@@ -59,9 +63,14 @@ def generated_payload(created: list[CalendarEvent], years: tuple[int, ...]) -> d
 
 
 def notice_payload(notice: TaxNotice) -> dict[str, Any]:
+    """A tax-due notice, with its deadline's title and date so that a list needs nothing else."""
     return {
         "id": notice.pk,
         "event": notice.event_id,
+        "title": notice.event.title,
+        "date": _when(notice.event.date),
+        "confirmed_by": notice.confirmed_by_id,
+        "confirmed_by_name": notice.confirmed_by.display_name if notice.confirmed_by else "",
         "amount": str(notice.amount),
         "currency": notice.currency,
         "payment_reference": notice.payment_reference,

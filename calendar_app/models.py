@@ -53,6 +53,10 @@ class CalendarEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who made the last change (none: the rules), shown when somebody else's edit is refused.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
 
@@ -121,6 +125,10 @@ class TaxNotice(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     confirmed_from = models.GenericIPAddressField(null=True, blank=True)
+    # Set when a signed-in client confirmed in the app; the e-mailed link names nobody.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     last_sent_on = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:

@@ -12,7 +12,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_ipv46_address
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +23,7 @@ from django.utils.translation import gettext as _
 from server.accounts.models import User
 from server.errors import DomainError
 from server.realtime.publish import publish
-from server.tenancy.access import people_who_see, require_staff
+from server.tenancy.access import people_who_see, reach_of, require_staff
 from server.tenancy.models import Audience, CompanyMember
 
 from . import events
@@ -135,14 +137,35 @@ def notice_from_token(token: str) -> TaxNotice:
 
 
 def notice_confirm(*, token: str, address: str | None) -> TaxNotice:
-    """The client's one click: records the confirmation and does nothing else."""
-    notice = notice_from_token(token)
+    """The client's one click on the e-mailed link: records the confirmation, nothing else."""
+    return _confirm(notice_from_token(token), address=address, by=None)
+
+
+class NotAClient(DomainError):
+    status = 403
+
+
+def notice_confirm_in_app(*, actor: User, event: CalendarEvent, address: str | None) -> TaxNotice:
+    """The same confirmation from a signed-in client of the company (the office cannot do it)."""
+    if event.company_id not in reach_of(actor).client:
+        raise NotAClient("client_only", "Only the client confirms a tax notice.")
+    notice = TaxNotice.objects.filter(event=event).select_related("event__company").first()
+    if notice is None:
+        raise DomainError("no_notice", "There is no tax notice for this deadline.")
+    return _confirm(notice, address=address, by=actor)
+
+
+def _confirm(notice: TaxNotice, *, address: str | None, by: User | None) -> TaxNotice:
+    try:
+        validate_ipv46_address(address or "")
+    except ValidationError:
+        address = None  # "unknown" behind a proxy that names nobody: keep the confirmation
     with transaction.atomic():
         claimed = TaxNotice.objects.filter(pk=notice.pk, confirmed_at__isnull=True).update(
-            confirmed_at=timezone.now(), confirmed_from=address
+            confirmed_at=timezone.now(), confirmed_from=address, confirmed_by=by
         )
         notice.refresh_from_db()
-        if claimed:
+        if claimed:  # confirming twice publishes (and records) nothing more
             publish(
                 notice.event.company, events.NOTICE, events.notice_payload(notice), Audience.SHARED
             )

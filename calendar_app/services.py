@@ -6,17 +6,19 @@ event meanwhile, the change is refused with the current state (HTTP 409), never 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 
 from dossier.models import Document
 from server.accounts.models import User
 from server.errors import DomainError
-from server.realtime.publish import publish, publish_many
+from server.realtime.publish import publish, publish_batch
 from server.tenancy.access import is_staff_of, reach_of
 from server.tenancy.models import Audience, Company
 
@@ -34,9 +36,10 @@ class StaleVersion(CalendarError):
     status = 409
 
     def __init__(self, current: CalendarEvent) -> None:
+        who = current.updated_by.display_name if current.updated_by else "Someone"
         super().__init__(
             "stale_version",
-            "Someone changed this event meanwhile; here is the current version. "
+            f"{who} changed this event meanwhile; here is the current version. "
             "Apply your change to it if it still makes sense.",
             current=events.event_payload(current),
         )
@@ -64,94 +67,186 @@ class Generated:
     removed: list[CalendarEvent] = field(default_factory=list)
 
 
+# Companies generated in one transaction: one lock, one SELECT, one INSERT per batch instead of
+# per company (bench/deadlines.py); small enough that a batch holds its row locks briefly.
+GENERATION_BATCH = 200
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """A deadline the rules give, with its title and source already rendered as text."""
+
+    obligation: str
+    period: str
+    due: date
+    unshifted: date
+    title: str
+    source: str
+
+
 def deadlines_generate(*, company: Company, years: tuple[int, ...] | None = None) -> Generated:
     """Statutory deadlines of `years` (this and next by default) from the company's profile.
 
     Idempotent. A deadline nobody edited follows the rules (a new date, a new title, gone when the
     obligation no longer applies); one that somebody edited is left as it is and flagged.
     """
-    from .rules import deadlines_for, profile_of
+    return deadlines_generate_many(companies=[company], years=years)[company.pk]
 
+
+def deadlines_generate_many(
+    *, companies: Sequence[Company], years: tuple[int, ...] | None = None
+) -> dict[int, Generated]:
+    """`deadlines_generate` for many companies, `GENERATION_BATCH` per transaction."""
     today = timezone.localdate()
     years = years or (today.year, today.year + 1)
+    # Companies of one country, regime, employer status, legal form and year end get the same
+    # deadlines: ask the rules once per such profile (and year).
+    memo: dict[Any, dict[tuple[str, str], _Wanted]] = {}
+    results: dict[int, Generated] = {}
+    companies = list({company.pk: company for company in companies}.values())  # each once
+    for start in range(0, len(companies), GENERATION_BATCH):
+        batch = companies[start : start + GENERATION_BATCH]
+        results.update(_generate_batch(batch, years, today, memo))
+    return results
+
+
+def _wanted_of(
+    company: Company, years: tuple[int, ...], memo: dict[Any, dict[tuple[str, str], _Wanted]]
+) -> dict[tuple[str, str], _Wanted]:
+    from .rules import deadlines_for, profile_of
+
     profile = profile_of(company)
-    wanted = {(d.obligation, d.period): d for year in years for d in deadlines_for(profile, year)}
-    result = Generated()
-    with transaction.atomic():
-        # One generation per company at a time: the row lock orders concurrent runs.
-        Company.objects.select_for_update().filter(pk=company.pk).first()
-        existing = {
-            (e.obligation, e.period): e
-            for e in CalendarEvent.objects.select_for_update().filter(
-                company=company, obligation__gt="", date__year__in=years
+    if profile not in memo:
+        memo[profile] = {
+            (d.obligation, d.period): _Wanted(
+                d.obligation, d.period, d.due, d.unshifted, str(d.title), str(d.source)[:300]
             )
+            for year in years
+            for d in deadlines_for(profile, year)
         }
-        existing.update(
-            {
-                (e.obligation, e.period): e
-                for e in CalendarEvent.objects.select_for_update().filter(
-                    company=company,
-                    obligation__in={k[0] for k in wanted},
-                    period__in={k[1] for k in wanted},
-                )
-            }
-        )
-        new = []
-        for key, deadline in wanted.items():
-            event = existing.get(key)
-            if event is None:
-                new.append(_deadline_event(company, deadline))
-            elif event.deleted_at is None and _follow(event, deadline, result):
-                event.version += 1
-                event.save()
-                result.updated.append(event)
-        for key, event in existing.items():
-            if key in wanted or event.deleted_at or event.date < today:
-                continue
-            if event.edited:
-                if not event.flag:
-                    event.flag = "The company's profile no longer has this obligation."
-                    event.version += 1
-                    event.save(update_fields=["flag", "version", "updated_at"])
-                    result.flagged.append(event)
-            else:
-                event.deleted_at = timezone.now()
-                event.version += 1
-                event.save(update_fields=["deleted_at", "version", "updated_at"])
-                result.removed.append(event)
-        result.created = CalendarEvent.objects.bulk_create(new)
-        changed = result.updated + result.flagged + result.removed
-        publish_many(
-            company, events.EVENT, [events.event_payload(e) for e in changed], Audience.SHARED
-        )
-        if result.created:
-            # Dozens of new deadlines at once: one notice to reload the calendar, not one
-            # event per row (the yearly run would otherwise push ~100 frames per company).
-            publish(
-                company,
-                events.GENERATED,
-                events.generated_payload(result.created, years),
-                Audience.SHARED,
-            )
-    return result
+    return memo[profile]
 
 
-def _deadline_event(company: Company, deadline: Any) -> CalendarEvent:
+def _generate_batch(
+    companies: Sequence[Company],
+    years: tuple[int, ...],
+    today: date,
+    memo: dict[Any, dict[tuple[str, str], _Wanted]],
+) -> dict[int, Generated]:
+    wanted = {company.pk: _wanted_of(company, years, memo) for company in companies}
+    results = {company.pk: Generated() for company in companies}
+    codes = {key[0] for keys in wanted.values() for key in keys}
+    periods = {key[1] for keys in wanted.values() for key in keys}
+    with transaction.atomic():
+        # One generation per company at a time: the row locks (taken in id order, so that two
+        # batches never wait on each other in a circle) order concurrent runs.
+        list(
+            Company.objects.select_for_update()
+            .filter(pk__in=wanted)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        # The generated deadlines of these years, and any row holding a wanted key (a deadline
+        # whose date moved out of the years); engagement tasks ("task.*") are not the rules'.
+        in_years = (
+            Q(date__gte=date(min(years), 1, 1), date__lte=date(max(years), 12, 31))
+            & ~Q(obligation="")
+            & ~Q(obligation__startswith="task.")
+        )
+        existing: dict[int, dict[tuple[str, str], CalendarEvent]] = {pk: {} for pk in wanted}
+        rows = CalendarEvent.objects.select_for_update().filter(
+            in_years | Q(obligation__in=codes, period__in=periods), company_id__in=wanted
+        )
+        for row in rows.order_by("pk"):
+            existing[row.company_id][(row.obligation, row.period)] = row
+        now = timezone.now()
+        new: list[CalendarEvent] = []
+        changed: list[CalendarEvent] = []
+        for company in companies:
+            result = results[company.pk]
+            _compare(company, wanted[company.pk], existing[company.pk], result, new, today, now)
+            changed += result.updated + result.flagged + result.removed
+        if changed:
+            CalendarEvent.objects.bulk_update(changed, _CHANGED_FIELDS)
+            prefetch_related_objects(changed, "assignees", "updated_by")
+        created = CalendarEvent.objects.bulk_create(new)
+        for event in created:
+            results[event.company_id].created.append(event)
+        publish_batch(
+            [
+                item
+                for company in companies
+                for item in _announcements(company, results[company.pk], years)
+            ]
+        )
+    return results
+
+
+_CHANGED_FIELDS = ["title", "date", "unshifted", "flag", "deleted_at", "version", "updated_at"]
+
+
+def _compare(
+    company: Company,
+    wanted: dict[tuple[str, str], _Wanted],
+    existing: dict[tuple[str, str], CalendarEvent],
+    result: Generated,
+    new: list[CalendarEvent],
+    today: date,
+    now: datetime,
+) -> None:
+    """What generation changes for one company, sorted into `result` (nothing saved here)."""
+    for key, deadline in wanted.items():
+        event = existing.get(key)
+        if event is None:
+            new.append(_deadline_event(company, deadline))
+        elif event.deleted_at is None:
+            _follow(event, deadline, result)
+    for key, event in existing.items():
+        if key in wanted or event.deleted_at or event.date < today:
+            continue
+        if event.edited:
+            if not event.flag:
+                event.flag = "The company's profile no longer has this obligation."
+                result.flagged.append(event)
+        else:
+            event.deleted_at = now
+            result.removed.append(event)
+    for event in result.updated + result.flagged + result.removed:
+        event.version += 1
+        event.updated_at = now
+
+
+def _announcements(
+    company: Company, result: Generated, years: tuple[int, ...]
+) -> list[tuple[Company | int, str, dict[str, Any], str]]:
+    """What the company's clients hear: each changed deadline, and one notice for the new ones
+    (dozens at once: one frame to reload the calendar, not ~100 per company)."""
+    changed = result.updated + result.flagged + result.removed
+    items: list[tuple[Company | int, str, dict[str, Any], str]] = [
+        (company, events.EVENT, events.event_payload(e), Audience.SHARED) for e in changed
+    ]
+    if result.created:
+        payload = events.generated_payload(result.created, years)
+        items.append((company, events.GENERATED, payload, Audience.SHARED))
+    return items
+
+
+def _deadline_event(company: Company, deadline: _Wanted) -> CalendarEvent:
     return CalendarEvent(
         company=company,
         kind=EventKind.DEADLINE,
         audience=Audience.SHARED,
-        title=str(deadline.title),
+        title=deadline.title,
         date=deadline.due,
         unshifted=deadline.unshifted,
         obligation=deadline.obligation,
         period=deadline.period,
-        legal_source=str(getattr(deadline, "source", ""))[:300],
+        legal_source=deadline.source,
     )
 
 
-def _follow(event: CalendarEvent, deadline: Any, result: Generated) -> bool:
-    """Bring an existing deadline in line with the rules; True if it changed."""
+def _follow(event: CalendarEvent, deadline: _Wanted, result: Generated) -> None:
+    """Bring an existing deadline in line with the rules (an edited one is flagged instead)."""
     if event.edited:
         wanted_flag = (
             "" if event.date == deadline.due else f"The rules now give {deadline.due:%Y-%m-%d}."
@@ -159,14 +254,15 @@ def _follow(event: CalendarEvent, deadline: Any, result: Generated) -> bool:
         if event.flag != wanted_flag:
             event.flag = wanted_flag
             result.flagged.append(event)
-            event.version += 1
-            event.save(update_fields=["flag", "version", "updated_at"])
-        return False
-    title = str(deadline.title)
-    if (event.date, event.unshifted, event.title) == (deadline.due, deadline.unshifted, title):
-        return False
-    event.date, event.unshifted, event.title = deadline.due, deadline.unshifted, title
-    return True
+        return
+    if (event.date, event.unshifted, event.title) == (
+        deadline.due,
+        deadline.unshifted,
+        deadline.title,
+    ):
+        return
+    event.date, event.unshifted, event.title = deadline.due, deadline.unshifted, deadline.title
+    result.updated.append(event)
 
 
 # --- Events both sides edit --------------------------------------------------------------------
@@ -229,6 +325,7 @@ def event_create(
             starts_at=starts_at,
             ends_at=ends_at,
             created_by=actor,
+            updated_by=actor,
         )
         event.assignees.set(assignees)
         publish(company, events.EVENT, events.event_payload(event), audience)
@@ -237,10 +334,19 @@ def event_create(
 
 def _locked_at(event: CalendarEvent, version: int) -> CalendarEvent:
     """The event row locked for the change, if it still has the version the change is based on."""
-    current = CalendarEvent.objects.select_for_update().get(pk=event.pk)
+    current = (
+        CalendarEvent.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .get(pk=event.pk)
+    )
     if current.version != version or current.deleted_at:
         raise StaleVersion(current)
     return current
+
+
+def _changed_by(event: CalendarEvent, actor: User) -> None:
+    event.version += 1
+    event.updated_by = actor
 
 
 def event_update(
@@ -266,7 +372,7 @@ def event_update(
         if current.obligation and {"date", "title"} & set(changes):
             current.edited = True
             current.flag = ""
-        current.version += 1
+        _changed_by(current, actor)
         current.save()
         _announce(current, was_audience)
     return current
@@ -279,7 +385,7 @@ def event_delete(*, actor: User, event: CalendarEvent, version: int) -> Calendar
         current = _locked_at(event, version)
         current.deleted_at = timezone.now()
         current.edited = bool(current.obligation)  # regeneration must not bring it back
-        current.version += 1
+        _changed_by(current, actor)
         current.save()
         _announce(current, current.audience)
     return current
@@ -307,7 +413,7 @@ def event_done(
         current.done_at = timezone.now() if done else None
         current.done_by = actor if done else None
         current.filing = filing if done else None
-        current.version += 1
+        _changed_by(current, actor)
         current.save()
         _announce(current, current.audience)
     return current

@@ -4,18 +4,19 @@ from server.tenancy.models import Company
 
 from .engagements import engagements_tasks_generate_all
 from .reminders import notices_send, reminders_send
-from .services import deadlines_generate
+from .services import GENERATION_BATCH, deadlines_generate_many
 
 
 @shared_task(name="calendar.deadlines_generate_all")
 def deadlines_generate_all() -> int:
     """Each year brings the next year's deadlines (idempotent: run it as often as you like)."""
+    served = Company.objects.filter(office__isnull=False).order_by("pk")
+    ids = list(served.values_list("pk", flat=True))
     done = 0
-    for company_id in Company.objects.filter(office__isnull=False).values_list("id", flat=True):
-        company = Company.objects.filter(pk=company_id).first()
-        if company is not None:
-            deadlines_generate(company=company)
-            done += 1
+    for start in range(0, len(ids), GENERATION_BATCH):
+        # Read each batch just before generating it, so that profiles are fresh.
+        batch = list(Company.objects.filter(pk__in=ids[start : start + GENERATION_BATCH]))
+        done += len(deadlines_generate_many(companies=batch))
     return done
 
 

@@ -8,6 +8,12 @@ urlpatterns = [
     path("calendar/<int:event_id>/done/", api.EventDoneApi.as_view(), name="calendar-done"),
     path("calendar/<int:event_id>/notice/", api.NoticeApi.as_view(), name="calendar-notice"),
     path(
+        "calendar/<int:event_id>/notice/confirm/",
+        api.NoticeConfirmApi.as_view(),
+        name="calendar-notice-confirm",
+    ),
+    path("companies/<int:company_id>/notices/", api.NoticeListApi.as_view(), name="notice-list"),
+    path(
         "companies/<int:company_id>/deadlines/",
         api.DeadlineRulesApi.as_view(),
         name="deadline-rules",

@@ -35,11 +35,12 @@ CALENDAR: dict[str, Promise] = {
     "deleted": _("Deleted."),
     "deleteConfirm": _("Delete “{title}”?"),
     "someone": _("someone"),
+    "Someone": _("Someone"),
     "changedMeanwhile": _(
-        "Someone changed this event meanwhile: {changes}. The form now shows the current "
+        "{name} changed this at {time}: {changes}. The form now shows the current "
         "version; your changes were not saved."
     ),
-    "changedLive": _("Someone just changed this event: {changes}."),
+    "changedLive": _("{name} just changed this event: {changes}."),
     "deletedMeanwhile": _("Someone deleted this event meanwhile."),
     "change": _("{field}: {before} → {after}"),
     "field_title": _("title"),
@@ -58,6 +59,32 @@ CALENDAR: dict[str, Promise] = {
     "monthEvents": _("{count} events"),
     "more": _("+{count} more"),
     "copied": _("Copied."),
+    # Tax-due notices.
+    "taxToPay": _("Tax to pay"),
+    "taxToPayNamed": _("Tax to pay for “{title}”"),
+    "noticeLine": _("{title}: pay {amount} by {date}"),
+    "noticeReference": _("Reference: {reference}"),
+    "noticeAccount": _("Account: {iban}"),
+    "noticeWaiting": _("Waiting for the client's confirmation (e-mailed daily)."),
+    "noticeConfirmedBy": _("Confirmed on {date} by {name}"),
+    "noticeConfirmedByLink": _("Confirmed on {date} (from the e-mailed link)"),
+    "noticeConfirm": _("Confirm I have seen it"),
+    "noticeConfirmNamed": _("Confirm that I have seen “{title}”"),
+    "noticeSent": _("Sent to the client."),
+    "noticeFor": _("For {title}, due {date}."),
+    # The engagement.
+    "engagementNone": _("No services are agreed yet."),
+    "engagementAgreed": _("Agreed"),
+    "engagementNotAgreed": _("Not agreed"),
+    "engagementFrom": _("From {start}"),
+    "engagementFromTo": _("From {start} to {end}"),
+    "engagementResponsible": _("Responsible"),
+    "engagementStarts": _("Starts on"),
+    "engagementEnds": _("Ends on (optional)"),
+    "engagementSave": _("Save"),
+    "engagementSaveNamed": _("Save “{service}”"),
+    "engagementSaved": _("“{service}” saved; its tasks are planned."),
+    "engagementPick": _("Choose a person"),
     "revoked": _("The address no longer works. Make a new one to subscribe again."),
 }
 

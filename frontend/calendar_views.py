@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from calendar_app import selectors as calendar_selectors
-from calendar_app.models import CalendarEvent, EventKind
+from calendar_app.models import CalendarEvent, EventKind, Service
 from server.accounts.models import User
 from server.tenancy.access import people_who_see, reach_of
 from server.tenancy.models import Audience, Company
@@ -20,6 +20,12 @@ from . import calendar_strings
 def _people(company: Company) -> dict[int, str]:
     """Who can be assigned, and whose name a done event shows: everyone who sees the company."""
     people = sorted(people_who_see(company, Audience.SHARED), key=lambda p: p.display_name)
+    return {person.pk: person.display_name for person in people}
+
+
+def _staff(company: Company) -> dict[int, str]:
+    """Who may be responsible for a service: the staff serving the company."""
+    people = sorted(people_who_see(company, Audience.INTERNAL), key=lambda p: p.display_name)
     return {person.pk: person.display_name for person in people}
 
 
@@ -34,6 +40,10 @@ def calendar_context(company: Company, user: User) -> dict[str, Any]:
             "today": timezone.localdate().isoformat(),
             "kinds": {value: str(label) for value, label in EventKind.choices},
             "people": _people(company),
+            # For the tax-notice and engagement forms (staff only use them).
+            "currency": company.currency,
+            "services": {value: str(label) for value, label in Service.choices},
+            "staffPeople": _staff(company) if staff else {},
         },
         "calendar_strings": calendar_strings.translated(),
     }

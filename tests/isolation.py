@@ -118,10 +118,13 @@ COMPANY_SCOPED: list[Route] = [
                   internal),
             Route("calendar-notice", "post", f"/api/v1/calendar/{event}/notice/",
                   {"amount": "1.00", "currency": "EUR"}, internal),
+            Route("calendar-notice-confirm", "post", f"/api/v1/calendar/{event}/notice/confirm/",
+                  {}, internal),
         )
     ],
     Route("deadline-rules", "get", "/api/v1/companies/{company}/deadlines/"),
     Route("engagement-list", "get", "/api/v1/companies/{company}/engagements/"),
+    Route("notice-list", "get", "/api/v1/companies/{company}/notices/"),
     Route("engagement-list", "post", "/api/v1/companies/{company}/engagements/",
           {"service": "payroll", "responsible": 1, "starts_on": "2026-01-01"}),
     Route("deadline-generate", "post", "/api/v1/companies/{company}/deadlines/generate/"),

@@ -18,7 +18,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from server.tenancy.models import Audience, Company
@@ -108,6 +108,68 @@ def publish_many(
 
     transaction.on_commit(push_all, robust=True)
     return events
+
+
+def publish_batch(items: list[tuple[Company | int, str, dict[str, Any], str]]) -> list[Event]:
+    """`publish` for many companies at once, each item (company, kind, payload, audience): one
+    INSERT for all rows, and on commit one hand-over of every push (in order within a group)
+    instead of a wait per event. For a batch job (calendar_app's yearly deadline generation)."""
+    if not items:
+        return []
+    if not connection.features.can_return_rows_from_bulk_insert:
+        return [publish(*item) for item in items]  # no ids from a bulk insert here
+    now = timezone.now()
+    rows = []
+    for company, kind, payload, audience in items:
+        if audience not in Audience.values:
+            raise ValueError(f"Unknown audience {audience!r}.")
+        rows.append(
+            Event(
+                company_id=company if isinstance(company, int) else company.pk,
+                audience=audience,
+                kind=kind,
+                payload=json.loads(json.dumps(payload, cls=DjangoJSONEncoder)),
+                created_at=now,
+            )
+        )
+    events = Event.objects.bulk_create(rows)
+    by_group: dict[str, list[tuple[int, str]]] = {}
+    for event in events:
+        by_group.setdefault(group_name(event.company_id, event.audience), []).append(
+            (event.id, event_frame(event))
+        )
+    transaction.on_commit(lambda: _push_groups(by_group), robust=True)
+    return events
+
+
+def _push_groups(by_group: dict[str, list[tuple[int, str]]]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    if isinstance(layer, InMemoryChannelLayer):
+        for group, frames in by_group.items():
+            for event_id, frame in frames:
+                _push(group, event_id, frame)
+        return
+
+    async def one_group(group: str, frames: list[tuple[int, str]]) -> None:
+        for event_id, frame in frames:
+            try:
+                await layer.group_send(
+                    group, {"type": "event.frame", "id": event_id, "text": frame}
+                )
+            except Exception:
+                logger.exception(
+                    "Pushing event %s to %s failed; clients will get it on resume", event_id, group
+                )
+
+    async def all_groups() -> None:
+        await asyncio.gather(*(one_group(group, frames) for group, frames in by_group.items()))
+
+    try:
+        _push_loop.run(all_groups(), PUSH_TIMEOUT_SECONDS * 4)
+    except Exception:
+        logger.exception("Pushing a batch of events failed; clients will get them on resume")
 
 
 class _PushLoop:

@@ -101,6 +101,34 @@ def test_engagement_rules(world: World) -> None:
             starts_on=timezone.localdate(),
         )
     assert (
-        api_as(world.client).get(f"/api/v1/companies/{world.company.id}/engagements/").status_code
+        api_as(world.client)
+        .post(
+            f"/api/v1/companies/{world.company.id}/engagements/",
+            {"service": "payroll", "responsible": world.accountant.id, "starts_on": "2026-01-01"},
+            format="json",
+        )
+        .status_code
         == 403
     )
+    assert not Engagement.objects.exists()
+
+
+def test_clients_read_the_services_agreed_but_not_who_delivers_them(world: World) -> None:
+    engagement_set(
+        actor=world.owner, company=world.company, service="vat_returns",
+        responsible=world.accountant, starts_on=date(2026, 1, 1), ends_on=date(2027, 12, 31),
+    )  # fmt: skip
+    url = f"/api/v1/companies/{world.company.id}/engagements/"
+    staff_view = api_as(world.accountant).get(url).json()
+    assert staff_view[0]["responsible"] == world.accountant.pk
+    assert staff_view[0]["responsible_name"] == world.accountant.display_name
+    for client in (world.client, world.client_member):
+        assert api_as(client).get(url).json() == [
+            {
+                "service": "vat_returns",
+                "service_name": "VAT returns",
+                "starts_on": "2026-01-01",
+                "ends_on": "2027-12-31",
+            }
+        ]
+    assert api_as(world.other_client).get(url).status_code == 404

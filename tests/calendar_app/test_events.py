@@ -153,3 +153,46 @@ def test_two_people_edit_at_once_exactly_one_wins() -> None:
         stored.version == 2
         and stored.title == f"VAT meeting ({'office' if winner == 'accountant' else 'client'})"
     )
+
+
+@pytest.mark.django_db
+def test_updated_by_in_the_api_the_event_and_the_409(world: World) -> None:
+    url = f"/api/v1/companies/{world.company.id}/calendar/"
+    created = (
+        api_as(world.client)
+        .post(url, {"title": "Bank visit", "date": "2026-10-01"}, format="json")
+        .json()
+    )
+    assert created["updated_by"] == world.client.pk
+    assert created["updated_by_name"] == world.client.display_name
+    moved = api_as(world.accountant).patch(
+        f"/api/v1/calendar/{created['id']}/",
+        {"version": created["version"], "date": "2026-10-02"},
+        format="json",
+    )
+    assert moved.status_code == 200
+    assert moved.json()["updated_by"] == world.accountant.pk and moved.json()["updated_at"]
+    pushed = Event.objects.filter(kind="calendar.event", payload__id=created["id"]).latest("id")
+    assert pushed.payload["updated_by"] == world.accountant.pk
+    assert pushed.payload["updated_by_name"] == world.accountant.display_name
+
+    stale = api_as(world.client).patch(
+        f"/api/v1/calendar/{created['id']}/",
+        {"version": created["version"], "title": "Bank visit (moved?)"},
+        format="json",
+    )
+    assert stale.status_code == 409
+    body = stale.json()
+    assert body["current"]["updated_by"] == world.accountant.pk
+    assert body["current"]["updated_by_name"] == world.accountant.display_name
+    assert world.accountant.display_name in body["message"]
+    listed = api_as(world.client).get(url, {"from": "2026-10-01", "to": "2026-10-31"}).json()
+    assert [e["updated_by"] for e in listed if e["id"] == created["id"]] == [world.accountant.pk]
+
+
+@pytest.mark.django_db
+def test_generated_deadlines_carry_no_author(world: World) -> None:
+    deadline = CalendarEvent.objects.filter(company=world.company, kind="deadline").first()
+    assert deadline is not None and deadline.updated_by_id is None
+    done = services.event_done(actor=world.client, event=deadline, version=deadline.version)
+    assert done.updated_by == world.client

@@ -108,3 +108,71 @@ def test_the_periodic_task_generates_for_every_served_company(world: World) -> N
         "id"
     )
     assert notice.payload["created"] == _deadlines(world.other_company).count()
+
+
+def _keys(companies) -> set[tuple[int, str, str, object]]:
+    return set(
+        CalendarEvent.objects.filter(company__in=companies, obligation__gt="")
+        .exclude(obligation__startswith="task.")
+        .values_list("company_id", "obligation", "period", "date")
+    )
+
+
+def test_batches_generate_the_same_rows_once_and_keep_edits(world: World, monkeypatch) -> None:
+    from calendar_app.engagements import engagement_set
+
+    companies = [world.company, world.sibling_company, world.other_company]
+    by_one = _keys(companies)  # generated one company at a time, on creation
+    CalendarEvent.objects.filter(company__in=companies).delete()
+    Event.objects.filter(kind="calendar.generated").delete()
+    monkeypatch.setattr(services, "GENERATION_BATCH", 2)  # three companies: two transactions
+    results = services.deadlines_generate_many(companies=companies)
+    assert _keys(companies) == by_one and len(results) == 3
+    assert all(len(results[c.pk].created) == _deadlines(c).count() for c in companies), (
+        "each company's result counts its own rows"
+    )
+    generated = Event.objects.filter(kind="calendar.generated")
+    assert sorted(generated.values_list("company_id", flat=True)) == sorted(
+        c.pk for c in companies
+    ), "every company's clients hear of their new deadlines, and only of theirs"
+
+    events_before = Event.objects.count()
+    again = services.deadlines_generate_many(companies=companies)
+    assert not any(r.created or r.updated or r.flagged or r.removed for r in again.values())
+    assert _keys(companies) == by_one and Event.objects.count() == events_before
+
+    # An engagement task is not a rule's deadline: regeneration leaves it alone.
+    engagement_set(
+        actor=world.owner, company=world.company, service="monthly_bookkeeping",
+        responsible=world.accountant, starts_on=timezone.localdate(),
+    )  # fmt: skip
+    tasks = CalendarEvent.objects.filter(company=world.company, obligation__startswith="task.")
+    assert tasks.exists()
+
+    # A profile change seen by a batch run: untouched future deadlines go, the edited one stays.
+    company = world.company
+    company_update(actor=world.owner, company=company, changes={"employer": True})
+    future_274 = _deadlines(company).filter(
+        obligation="be.withholding_274", date__gt=timezone.localdate()
+    )
+    edited = future_274.order_by("date").first()
+    assert edited is not None
+    services.event_update(
+        actor=world.client, event=edited, version=edited.version,
+        changes={"title": "Withholding tax (we file it ourselves)"},
+    )  # fmt: skip
+    type(company).objects.filter(pk=company.pk).update(employer=False)  # no signal: the beat's job
+    company.refresh_from_db()
+    result = services.deadlines_generate_many(companies=companies)[company.pk]
+    edited.refresh_from_db()
+    assert edited.deleted_at is None and edited.flag and edited in result.flagged
+    assert edited.title == "Withholding tax (we file it ourselves)"
+    assert list(
+        _deadlines(company).filter(obligation="be.withholding_274", date__gt=timezone.localdate())
+    ) == [edited]
+    gone = CalendarEvent.objects.filter(company=company, deleted_at__isnull=False)
+    assert {e.pk for e in result.removed} == set(gone.values_list("pk", flat=True))
+    assert gone.filter(obligation="be.withholding_274").exists()
+    assert tasks.filter(deleted_at__isnull=True).count() == tasks.count()
+    flagged = Event.objects.filter(kind="calendar.event", payload__id=edited.pk).latest("id")
+    assert flagged.payload["flag"] and flagged.payload["updated_by"] == world.client.pk

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from calendar_app import services
-from calendar_app.models import CalendarEvent
+from calendar_app.models import CalendarEvent, TaxNotice
 from calendar_app.reminders import confirmation_token, notice_set, notices_send, reminders_send
 from server.errors import DomainError
 from server.realtime.models import Event
@@ -136,3 +136,46 @@ def test_only_staff_set_notices(world: World) -> None:
         .status_code
         == 403
     )
+
+
+def test_the_client_confirms_in_the_app_and_the_office_sees_it(world: World) -> None:
+    event = _event(world, 10)
+    notice_set(
+        actor=world.accountant, event=event, amount=Decimal("80.00"), currency="EUR",
+        payment_reference="+++001/0002/00003+++",
+    )  # fmt: skip
+    listed = api_as(world.client).get(f"/api/v1/companies/{world.company.id}/notices/").json()
+    assert [(n["event"], n["amount"], n["title"], n["confirmed_at"]) for n in listed] == [
+        (event.pk, "80.00", "VAT payment", None)
+    ]
+    url = f"/api/v1/calendar/{event.pk}/notice/confirm/"
+    assert api_as(world.accountant).post(url).status_code == 403, "the office cannot confirm"
+    assert api_as(world.other_client).post(url).status_code == 404
+    assert TaxNotice.objects.get(event=event).confirmed_at is None
+
+    confirmed = api_as(world.client_member).post(url)
+    assert confirmed.status_code == 200
+    assert confirmed.json()["confirmed_by"] == world.client_member.pk
+    notice = TaxNotice.objects.get(event=event)
+    assert notice.confirmed_at and notice.confirmed_by == world.client_member
+    assert str(notice.confirmed_from) == "127.0.0.1"
+    pushed = Event.objects.filter(kind="calendar.notice").latest("id")
+    assert pushed.audience == "shared" and pushed.company_id == world.company.id
+    assert pushed.payload["confirmed_by_name"] == world.client_member.display_name
+    # Confirming again changes and publishes nothing; no more e-mails.
+    count = Event.objects.count()
+    assert api_as(world.client).post(url).json()["confirmed_by"] == world.client_member.pk
+    assert Event.objects.count() == count
+    assert notices_send(today=timezone.localdate() + timedelta(days=1)) == 0
+    staff_list = api_as(world.accountant).get(f"/api/v1/companies/{world.company.id}/notices/")
+    assert staff_list.json()[0]["confirmed_by_name"] == world.client_member.display_name
+    assert (
+        api_as(world.other_client).get(f"/api/v1/companies/{world.company.id}/notices/").status_code
+        == 404
+    )
+
+
+def test_a_deadline_without_notice_has_nothing_to_confirm(world: World) -> None:
+    event = _event(world, 4)
+    response = api_as(world.client).post(f"/api/v1/calendar/{event.pk}/notice/confirm/")
+    assert response.status_code == 400 and response.json()["code"] == "no_notice"

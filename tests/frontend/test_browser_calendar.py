@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from calendar_app import services
-from calendar_app.models import CalendarEvent, EventKind
+from calendar_app.models import CalendarEvent, EventKind, TaxNotice
 from tests.factories import World, world_make
 from tests.servers import DaphneServer
 
@@ -149,13 +150,25 @@ def test_a_stale_edit_shows_the_other_persons_change_instead_of_overwriting_it(
     page.locator("#event-dialog").get_by_role("button", name="Save").click()
     expect(page.locator("#event-dialog")).to_be_hidden()
 
+    def saved_at():
+        return orm(
+            lambda: CalendarEvent.objects.get(title="Meeting with the bank, moved").updated_at
+        )
+
     # The client, still editing the old version, is told at once...
     conflict = client_page.locator("#event-conflict")
-    expect(conflict).to_contain_text("Someone just changed this event")
+    expect(conflict).to_contain_text(f"{world.accountant.display_name} just changed this event")
     # ...and saving based on it is refused: the form now shows the accountant's change.
     client_page.get_by_label("Description").fill("Bring the loan papers.")
     client_page.locator("#event-dialog").get_by_role("button", name="Save").click()
-    expect(conflict).to_contain_text("Someone changed this event meanwhile")
+    # "Anna changed this at 14:02: ...": who and when, from the event's `updated_by`.
+    expect(conflict).to_contain_text(f"{world.accountant.display_name} changed this at ")
+    clock = client_page.evaluate(  # the browser's own time zone, as the page shows it
+        """(iso) => { const d = new Date(iso), two = (n) => String(n).padStart(2, "0");
+          return `${two(d.getHours())}:${two(d.getMinutes())}`; }""",
+        saved_at().isoformat(),
+    )
+    expect(conflict).to_contain_text(f"changed this at {clock}: ")
     expect(conflict).to_contain_text("title: Meeting with the bank → Meeting with the bank, moved")
     expect(client_page.get_by_label("Title")).to_have_value("Meeting with the bank, moved")
     expect(client_page.get_by_label("Date")).to_have_value(day(6).isoformat())
@@ -242,3 +255,91 @@ def test_home_next_deadline_follows_live_and_the_feed_address_is_made_and_revoke
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     not_reloaded(page)
     tab.assert_no_script_errors()
+
+
+def test_staff_record_a_tax_notice_and_the_client_confirms_it_in_the_app(
+    world: World, server: DaphneServer, browser: Browser
+) -> None:
+    event_make(world, "VAT payment Q3", 6, kind=EventKind.DEADLINE)
+    accountant = tab_open(browser)
+    sign_in(accountant, server, world.accountant.email)
+    page = calendar_open(accountant, server, world.company.id)
+    client = tab_open(browser, viewport={"width": 360, "height": 740})
+    sign_in(client, server, world.client.email)
+    client_page = calendar_open(client, server, world.company.id)
+    expect(client_page.locator("#notices")).to_be_hidden()
+    expect(client_page.get_by_role("button", name="Tax to pay for “VAT payment Q3”")).to_have_count(
+        0
+    )
+
+    page.get_by_role("button", name="Tax to pay for “VAT payment Q3”").click()
+    dialog = page.locator("#notice-dialog")
+    expect(dialog.get_by_label("Currency")).to_have_value("EUR")  # the company's currency
+    dialog.get_by_label("Amount").fill("1234.50")
+    dialog.get_by_label("Payment reference").fill("+++090/9337/55493+++")
+    dialog.get_by_role("button", name="Send to the client").click()
+    expect(dialog).to_be_hidden()
+    office_notices = page.locator("#notice-list")
+    expect(office_notices).to_contain_text("Waiting for the client's confirmation")
+    expect(event_card(page, "VAT payment Q3")).to_contain_text("+++090/9337/55493+++")
+
+    # The client sees it without reloading, and confirms with one click.
+    client_notices = client_page.locator("#notice-list")
+    expect(client_notices).to_contain_text("VAT payment Q3: pay €1,234.50 by")
+    expect(client_notices).to_contain_text("Reference: +++090/9337/55493+++")
+    client_page.screenshot(path="/tmp/kontor-calendar-notice-phone.png", full_page=True)
+    assert client_page.evaluate("document.documentElement.scrollWidth") <= 360
+    client_page.get_by_role("button", name="Confirm that I have seen “VAT payment Q3”").click()
+    confirmed_by = f"by {world.client.display_name}"
+    expect(client_notices).to_contain_text(confirmed_by)
+    expect(
+        client_page.get_by_role("button", name="Confirm that I have seen “VAT payment Q3”")
+    ).to_have_count(0)
+
+    # The office's view follows live.
+    expect(office_notices).to_contain_text(confirmed_by)
+    expect(office_notices).not_to_contain_text("Waiting")
+    expect(event_card(page, "VAT payment Q3")).to_contain_text(confirmed_by)
+    notice = orm(lambda: TaxNotice.objects.select_related("confirmed_by").get())
+    assert notice.amount == Decimal("1234.50") and notice.confirmed_by == world.client
+    not_reloaded(page)
+    not_reloaded(client_page)
+    client.assert_no_script_errors()
+    accountant.assert_no_script_errors()
+
+
+def test_staff_set_a_service_of_the_engagement_and_its_task_appears_in_my_tasks(
+    world: World, server: DaphneServer, browser: Browser
+) -> None:
+    accountant = tab_open(browser)
+    sign_in(accountant, server, world.accountant.email)
+    page = calendar_open(accountant, server, world.company.id)
+    page.locator("#engagement summary").click()
+    service = page.locator('#engagement-list [data-service="monthly_bookkeeping"]')
+    expect(service).to_contain_text("Not agreed")
+    service.get_by_label("Responsible").select_option(label=world.accountant.display_name)
+    service.get_by_label("Starts on").fill(timezone.localdate().isoformat())
+    service.get_by_role("button", name="Save “Monthly bookkeeping”").click()
+    expect(page.locator("#engagement-status")).to_contain_text("“Monthly bookkeeping” saved")
+    expect(service).to_contain_text("Agreed")
+    month = f"{timezone.localdate():%Y-%m}"
+    # The task reaches the office's calendar live...
+    expect(event_card(page, f"Book {month}")).to_contain_text("Office only")
+    not_reloaded(page)
+
+    # ...and the accountant's "My tasks" on the home page.
+    page.goto(f"{server.http_url}/")
+    expect(page.locator("#task-list")).to_contain_text(f"Book {month}")
+
+    # The client reads the service and its dates, not who delivers it, and cannot change it.
+    client = tab_open(browser)
+    sign_in(client, server, world.client.email)
+    client_page = calendar_open(client, server, world.company.id)
+    client_page.locator("#engagement summary").click()
+    agreed = client_page.locator("#engagement-list")
+    expect(agreed).to_contain_text("Monthly bookkeeping · From")
+    expect(agreed).not_to_contain_text(world.accountant.display_name)
+    expect(agreed.locator("form")).to_have_count(0)
+    expect(event_card(client_page, f"Book {month}")).to_have_count(0)
+    client.assert_no_script_errors()
+    accountant.assert_no_script_errors()

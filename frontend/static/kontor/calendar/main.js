@@ -5,6 +5,8 @@ import "../pages.js";
 import { api } from "../api.js";
 import { onEvent } from "../live.js";
 import { dateShow, h, lang, readJson, timeShow, tr } from "../format.js";
+import { engagementsStart } from "./engagements.js";
+import { noticesStart } from "./notices.js";
 
 const config = readJson("calendar-config");
 const strings = readJson("calendar-i18n");
@@ -140,6 +142,7 @@ function eventItem(event) {
   if (event.assignees.length) {
     details.push(h("span", {}, t("assignedTo", { names: event.assignees.map(personName).join(", ") })));
   }
+  const taxNotice = notices.cardParts(event);
   const badges = [h("span", { class: `badge cal-kind cal-kind--${event.kind}` }, config.kinds[event.kind] ?? event.kind)];
   if (event.audience === "internal") badges.push(h("span", { class: "badge cal-badge--internal" }, t("officeOnly")));
   if (overdue) badges.push(h("span", { class: "badge cal-badge--overdue" }, t("overdue")));
@@ -150,6 +153,7 @@ function eventItem(event) {
     details.length ? h("p", { class: "cal-event__details" }, details) : null,
     event.description ? h("p", { class: "cal-event__description" }, event.description) : null,
     event.flag ? h("p", { class: "cal-event__flag" }, event.flag) : null,
+    taxNotice.parts,
     done ? h("p", { class: "cal-event__done" }, event.done_by
       ? t("doneOn", { date: timeShow(event.done_at), name: personName(event.done_by) })
       : t("doneOnNobody", { date: timeShow(event.done_at) })) : null,
@@ -159,7 +163,8 @@ function eventItem(event) {
       h("button", { type: "button", class: "button button--quiet", "aria-pressed": done ? "true" : "false",
         onclick: () => doneToggle(event.id) }, t("markDone")),
       h("button", { type: "button", class: "button button--quiet",
-        "aria-label": t("discussNamed", { title: event.title }), onclick: () => discuss(event.id) }, t("discuss"))),
+        "aria-label": t("discussNamed", { title: event.title }), onclick: () => discuss(event.id) }, t("discuss")),
+      taxNotice.button),
   );
 }
 
@@ -316,6 +321,20 @@ function changesDescribe(before, after) {
   return parts.join("; ");
 }
 
+/** Who made the change that won ("Someone" for the deadline rules or an unknown person). */
+function changerOf(event) {
+  return event.updated_by_name || t("Someone");
+}
+
+/** "Anna changed this at 14:02: date: … → …": the other person's change, instead of ours. */
+function changedMeanwhile(before, current) {
+  return t("changedMeanwhile", {
+    name: changerOf(current),
+    time: current.updated_at ? timeOf(current.updated_at) : "",
+    changes: changesDescribe(before, current),
+  });
+}
+
 function alertShow(element, text) {
   element.textContent = text;
   element.classList.toggle("alert--empty", !text);
@@ -383,7 +402,7 @@ async function conflictShow(base) {
     return;
   }
   eventApply(current);
-  alertShow($("event-conflict"), t("changedMeanwhile", { changes: changesDescribe(base, current) }));
+  alertShow($("event-conflict"), changedMeanwhile(base, current));
   state.editing = structuredClone(current);
   formFill(current);
   $("event-conflict").scrollIntoView({ block: "nearest" });
@@ -445,7 +464,7 @@ async function doneToggle(id) {
       try {
         const current = await api(`calendar/${id}/`);
         eventApply(current);
-        alertShow(notice, t("changedMeanwhile", { changes: changesDescribe(event, current) }));
+        alertShow(notice, changedMeanwhile(event, current));
       } catch {
         events.delete(id);
         render();
@@ -464,7 +483,7 @@ function liveEvent(frame) {
   eventApply(frame.data);
   if (open && !frame.data.gone && !frame.data.deleted_at && frame.data.version > state.editing.version) {
     // Tell now; saving still sends the version the form was opened with, and gets the 409.
-    alertShow($("event-conflict"), t("changedLive", { changes: changesDescribe(before, frame.data) }));
+    alertShow($("event-conflict"), t("changedLive", { name: changerOf(frame.data), changes: changesDescribe(before, frame.data) }));
   } else if (open && (frame.data.gone || frame.data.deleted_at)) {
     alertShow($("event-conflict"), t("deletedMeanwhile"));
   }
@@ -516,4 +535,7 @@ function start() {
   load();
 }
 
+// Notices and the engagement start after the calendar's own listeners are in place.
+const notices = noticesStart({ config, t, changed: () => render() });
+engagementsStart({ config, t, tasksPlanned: () => load(wantedRange(), true) });
 start();
