@@ -25,14 +25,14 @@ from server.tenancy.access import is_office_staff, reach_of
 from server.tenancy.models import Company, CompanyMember, Country, VatRegime
 from server.tenancy.selectors import company_detail, company_list, my_side
 
-from . import calendar_views, chat_strings, chat_views, strings
+from . import books_views, calendar_views, chat_strings, chat_views, strings
 
 # slug -> (link text, what the tab body says until the feature lands)
 TABS = {
     "chat": (_("Chat"), ""),
     "dossier": (_("Dossier"), ""),
     "calendar": (_("Calendar"), ""),
-    "books": (_("Books"), _("The books are coming soon.")),
+    "books": (_("Books"), ""),
 }
 
 
@@ -118,6 +118,8 @@ def workspace(request: HttpRequest, company_id: int, tab: str = "chat") -> HttpR
         context.update(chat_views.chat_context(request, company, side))
     elif tab == "calendar":
         context.update(calendar_views.calendar_context(company, request.user))  # type: ignore[arg-type]
+    elif tab == "books":
+        context.update(books_views.books_context(company, request.user))  # type: ignore[arg-type]
     return render(request, "frontend/workspace.html", context)
 
 

@@ -20,6 +20,9 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("calendar_app.urls")),
     path("", include("bookkeeping.urls")),
     path("", include("bookkeeping.report_urls")),
+    path("", include("bookkeeping.invoices.urls")),
+    path("", include("bookkeeping.purchases.urls")),
+    path("", include("bookkeeping.payments.urls")),
 ]
 
 urlpatterns = [

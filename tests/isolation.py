@@ -168,6 +168,28 @@ COMPANY_SCOPED: list[Route] = [
           "/api/v1/companies/{company}/reports/trial-balance/?format=csv"),
     Route("report-publish", "post", "/api/v1/companies/{company}/reports/balance-sheet/publish/",
           {"format": "csv", "note": "Mine"}),
+    # Purchases and payments (bookkeeping/purchases, bookkeeping/payments).
+    Route("einvoice-import", "post", "/api/v1/companies/{company}/einvoices/", {"file": "x"}),
+    Route("purchase-form", "get", f"{DOC}/purchase-form/"),
+    Route("purchase-form", "get", f"{INTERNAL_DOC}/purchase-form/", internal=True),
+    Route("purchase-book", "post", f"{DOC}/book-purchase/", {"party": "{party}"}),
+    Route("purchase-book", "post", f"{INTERNAL_DOC}/book-purchase/", {"party": "{party}"}, True),
+    Route("payment-list", "post", "/api/v1/companies/{company}/payments/",
+          {"direction": "received", "amount": "1.00", "party": "{party}"}),
+    Route("open-items", "get", "/api/v1/companies/{company}/open-items/?side=receivable"),
+    Route("open-items", "get", "/api/v1/companies/{company}/open-items/?side=payable"),
+    # Sales invoices: {invoice} is a draft of the company, {issued_invoice} an issued one.
+    Route("invoice-list", "get", "/api/v1/companies/{company}/invoices/"),
+    Route("invoice-list", "post", "/api/v1/companies/{company}/invoices/",
+          {"party": "{party}", "lines": []}),
+    Route("invoice-detail", "get", "/api/v1/invoices/{invoice}/"),
+    Route("invoice-detail", "patch", "/api/v1/invoices/{invoice}/", {"note": "Taken"}),
+    Route("invoice-detail", "delete", "/api/v1/invoices/{invoice}/"),
+    Route("invoice-issue", "post", "/api/v1/invoices/{invoice}/issue/", {}),
+    Route("invoice-credit-note", "post", "/api/v1/invoices/{issued_invoice}/credit-note/", {}),
+    Route("invoice-pdf", "get", "/api/v1/invoices/{invoice}/pdf/"),
+    Route("invoice-pdf", "get", "/api/v1/invoices/{issued_invoice}/pdf/"),
+    Route("invoice-ubl", "get", "/api/v1/invoices/{issued_invoice}/ubl/"),
 ]  # fmt: skip  # fmt: skip
 
 NOT_COMPANY_SCOPED: dict[str, str] = {

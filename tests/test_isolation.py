@@ -10,8 +10,16 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from bookkeeping import services as books_services
-from bookkeeping.models import Account, BooksSettings, Entry, FiscalYear, Party
-from bookkeeping.models import Allocation, Invoice
+from bookkeeping.invoices import services as invoice_services
+from bookkeeping.models import (
+    Account,
+    Allocation,
+    BooksSettings,
+    Entry,
+    FiscalYear,
+    Invoice,
+    Party,
+)
 from calendar_app import services as calendar_services
 from calendar_app.models import CalendarEvent
 from chat import services as chat_services
@@ -95,6 +103,29 @@ def _targets(company: Company, staff: User) -> dict[str, object]:
         "event": event.pk,
         "internal_event": internal_event.pk,
         **_books_targets(company, staff),
+        **_invoice_targets(company, staff),
+    }
+
+
+def _invoice_targets(company: Company, staff: User) -> dict[str, object]:
+    from decimal import Decimal
+
+    from bookkeeping.models import VatCode
+
+    party = books_services.party_create(
+        actor=staff, company=company, name="Invoiced", country=company.country
+    )
+    vat = VatCode.objects.filter(company=company, direction="sales", rate__gt=0).first()
+    line = invoice_services.InvoiceLineInput("Work", Decimal(1), Decimal("10.00"), vat)
+
+    def draft() -> Invoice:
+        return invoice_services.invoice_draft_create(
+            actor=staff, company=company, party=party, lines=[line]
+        )
+
+    return {
+        "invoice": draft().pk,
+        "issued_invoice": invoice_services.invoice_issue(actor=staff, invoice=draft()).pk,
     }
 
 

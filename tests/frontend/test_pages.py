@@ -266,6 +266,8 @@ def test_each_tab_renders_with_the_current_one_marked(world: World, tab: str) ->
         assert 'id="chat"' in page and "coming soon" not in page
     elif tab == "calendar":
         assert 'id="calendar"' in page and "coming soon" not in page
+    elif tab == "books":
+        assert 'id="books"' in page and "coming soon" not in page
     else:
         assert "coming soon" in page and 'id="dossier"' not in page
 

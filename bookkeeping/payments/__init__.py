@@ -1,0 +1,1 @@
+"""Payments received and paid, allocated to open invoices; the open items per party."""
