@@ -12,11 +12,15 @@ What it does, all on 127.0.0.1, and stops everything it started at the end:
    (`kontor migrate`), seeds one office, one company, one client user with an API token, and serves
    Kontor with one daphne process on that bucket.
 2. Per repeat (the order of Kontor and boto3 alternates between repeats):
-   - Kontor upload, the path for a large file: `POST companies/<id>/uploads/` (presigned POST),
-     the client streams a multipart form (policy fields, then `file`) straight to S3, then
-     `POST uploads/<id>/finish/`. Kontor download: `GET documents/<id>/download/` answers 302 to a
-     presigned link, the client streams the body (thrown away; `--to-disk` writes it), then
-     fetches it once more, untimed, to check its SHA-256.
+   - Kontor upload, the path for a large file: `POST companies/<id>/uploads/` with `part_size`
+     and the SHA-256 of each part (presigned multipart), the client PUTs the parts straight to
+     S3, --part-threads at a time, then `POST uploads/<id>/finish/` (Kontor joins the parts and
+     reads the object once to check the whole file's SHA-256). For information (--no-post skips
+     it) the same with Kontor's presigned POST: the client streams a multipart form (policy
+     fields, then `file`) straight to S3, then finishes. Kontor download:
+     `GET documents/<id>/download/` answers 302 to a presigned link, the client streams the
+     body (thrown away; `--to-disk` writes it), then fetches it once more, untimed, to check
+     its SHA-256.
    - Baseline: boto3 `upload_file` / `download_fileobj` (`download_file` with --to-disk)
      (s3transfer, default TransferConfig: 8 MiB parts, 10 threads) of the same file, to and from
      the same bucket.
@@ -376,6 +380,22 @@ def stream_to(response: http.client.HTTPResponse, path: Path | None, digest: Any
     return written
 
 
+def file_and_part_sha256s(path: Path, size: int, part_size: int) -> tuple[str, list[str]]:
+    """SHA-256 of the file (hex) and of each `part_size` slice (base64), in one read."""
+    whole, digests = hashlib.sha256(), []
+    with path.open("rb") as source:
+        for offset in range(0, size, part_size):
+            digest = hashlib.sha256()
+            left = min(part_size, size - offset)
+            while left:
+                chunk = source.read(min(CHUNK, left))
+                digest.update(chunk)
+                whole.update(chunk)
+                left -= len(chunk)
+            digests.append(base64.b64encode(digest.digest()).decode())
+    return whole.hexdigest(), digests
+
+
 def part_sha256s(path: Path, size: int, part_size: int) -> list[str]:
     """Base64 SHA-256 of each `part_size` slice of the file (S3's checksum header format)."""
     digests = []
@@ -488,10 +508,11 @@ class Bench:
         self.file_make(self.source, args.size)
         self.log(f"wrote {human(args.size)} in {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
-        self.sha256 = file_sha256(self.source)
+        # What a client of the multipart upload computes before it starts, in one read.
+        self.sha256, self.part_digests = file_and_part_sha256s(
+            self.source, args.size, args.part_size
+        )
         self.hash_seconds = time.perf_counter() - started
-        if args.proposals:
-            self.part_digests = part_sha256s(self.source, args.size, args.part_size)
         if args.django_size:
             self.django_sha256 = file_sha256(self.source, args.django_size)
         self.file_make(self.small, 256 * 1024)
@@ -536,13 +557,17 @@ class Bench:
 
         self.port = free_port()
         log = (self.data_dir / "daphne.log").open("ab")
-        # As shipped: `python -m daphne`; with --daphne-patch, daphne's own CLI behind this
-        # script, which applies the patches first (experiments, never for production).
-        launcher = [PY, "-m", "daphne"]
+        # --server daphne: a bare `python -m daphne`; with --daphne-patch, daphne's own CLI
+        # behind this script, which applies the patches first (experiments, never production).
+        command = [PY, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
+                   "server.asgi:application"]  # fmt: skip
         if self.args.daphne_patch:
-            launcher = [PY, str(Path(__file__).resolve()), "--serve-daphne"]
+            command[:3] = [PY, str(Path(__file__).resolve()), "--serve-daphne"]
+        elif self.args.server == "kontor":
+            # What production runs: daphne started by `kontor serve` (server/cli.py).
+            command = [KONTOR, "serve", "--bind", "127.0.0.1", "--port", str(self.port)]
         self.daphne = subprocess.Popen(
-            [*launcher, "-b", "127.0.0.1", "-p", str(self.port), "server.asgi:application"],
+            command,
             cwd=ROOT, env={**self.env, "BENCH_DAPHNE_PATCHES": ",".join(self.args.daphne_patch)},
             stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
@@ -638,19 +663,27 @@ class Bench:
         finally:
             conn.close()
 
-    def kontor_upload(self, path: Path, size: int, sha256: str) -> tuple[float, dict, int]:
-        """Direct upload; returns (seconds, sub-step seconds, document id)."""
+    def kontor_upload(
+        self, path: Path, size: int, sha256: str, part_digests: list[str] | None = None
+    ) -> tuple[float, dict, int]:
+        """Direct upload; returns (seconds, sub-step seconds, document id). With `part_digests`
+        (base64 SHA-256 per --part-size slice) Kontor's presigned multipart upload, else its
+        presigned POST."""
         parts = {}
         started = time.perf_counter()
-        status, _, form = self.api(
-            "POST",
-            f"companies/{self.seeded['company']}/uploads/",
-            {"folder": self.seeded["folder"], "name": "Bench.pdf", "size": size, "sha256": sha256,
-             "kind": "purchase_invoice"},
-        )  # fmt: skip
+        request = {"folder": self.seeded["folder"], "name": "Bench.pdf", "size": size,
+                   "sha256": sha256, "kind": "purchase_invoice"}  # fmt: skip
+        if part_digests is not None:
+            request["part_size"] = self.args.part_size
+            request["part_sha256"] = [base64.b64decode(d).hex() for d in part_digests]
+        status, _, form = self.api("POST", f"companies/{self.seeded['company']}/uploads/", request)
         if status != 201:
             raise RuntimeError(f"uploads/ answered {status}: {form!r}")
         parts["start"] = time.perf_counter() - started
+        if part_digests is not None:
+            self.parts_send(path, form["parts"])
+            parts["parts"] = time.perf_counter() - started - parts["start"]
+            return self.kontor_finish(form["id"], size, sha256, started, parts)
         length, content_type, chunks = multipart_body(form["fields"], path, size, "Bench.pdf")
         conn, target = connection(form["url"])
         try:
@@ -665,8 +698,36 @@ class Bench:
         if response.status not in (200, 201, 204):
             raise RuntimeError(f"S3 refused the form: {response.status} {answer[:500]!r}")
         parts["post"] = time.perf_counter() - started - parts["start"]
+        return self.kontor_finish(form["id"], size, sha256, started, parts)
+
+    def parts_send(self, path: Path, parts: list[dict[str, Any]]) -> None:
+        """PUTs each part to its presigned URL with the headers Kontor gave, --part-threads at
+        a time (s3transfer's 10 by default), each streamed from the file."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        def send(part: dict[str, Any]) -> None:
+            offset = (part["number"] - 1) * self.args.part_size
+            conn, target = connection(part["url"])
+            try:
+                conn.request(
+                    "PUT", target, body=file_chunks(path, part["size"], offset),
+                    headers={"Content-Length": str(part["size"]), **part["headers"]},
+                )  # fmt: skip
+                response = conn.getresponse()
+                answer = response.read()
+            finally:
+                conn.close()
+            if response.status != 200:
+                raise RuntimeError(f"part {part['number']}: {response.status} {answer[:300]!r}")
+
+        with ThreadPoolExecutor(self.args.part_threads) as pool:
+            list(pool.map(send, parts))
+
+    def kontor_finish(
+        self, upload_id: str, size: int, sha256: str, started: float, parts: dict[str, float]
+    ) -> tuple[float, dict, int]:
         mark = time.perf_counter()
-        status, _, document = self.api("POST", f"uploads/{form['id']}/finish/")
+        status, _, document = self.api("POST", f"uploads/{upload_id}/finish/")
         parts["finish"] = time.perf_counter() - mark
         seconds = time.perf_counter() - started
         if status != 201:
@@ -766,8 +827,17 @@ class Bench:
 
     def run_kontor(self, repeat: int) -> None:
         size = self.args.size
+        if self.args.post:
+            # For information: the presigned POST (one stream), the earlier large-file path.
+            with self.watched("kontor-upload-post", repeat) as watch:
+                seconds, parts, _ = self.kontor_upload(self.source, size, self.sha256)
+            self.record(repeat, "kontor upload (POST)", size, seconds, parts, watch)
+            self.bucket_recycle()
+            self.settle()
         with self.watched("kontor-upload", repeat) as watch:
-            seconds, parts, document_id = self.kontor_upload(self.source, size, self.sha256)
+            seconds, parts, document_id = self.kontor_upload(
+                self.source, size, self.sha256, self.part_digests
+            )
         self.record(repeat, "kontor upload", size, seconds, parts, watch)
         self.settle()
         dest = self.sink()
@@ -995,8 +1065,10 @@ class Bench:
         rss_start = proc_status(self.daphne.pid)["VmRSS"]
         size = self.small.stat().st_size
         sha = file_sha256(self.small)
+        small_parts = part_sha256s(self.small, size, self.args.part_size)
         for _ in range(2):
-            _, _, document_id = self.kontor_upload(self.small, size, sha)
+            self.kontor_upload(self.small, size, sha)
+            _, _, document_id = self.kontor_upload(self.small, size, sha, small_parts)
             dest = self.data_dir / "download.bin"
             self.kontor_download(document_id, dest)
             self.verify(dest, size, sha, "warm-up download")
@@ -1054,7 +1126,8 @@ def report(bench: Bench) -> None:
         f" (weed mini) S3 on 127.0.0.1, one daphne process; {os.cpu_count()} CPUs"
     )
     print(
-        f"client hashing (SHA-256 of the file, once, before the Kontor upload): "
+        f"client hashing (SHA-256 of the file and of each part, one read, before the Kontor"
+        " upload): "
         f"{bench.hash_seconds:.2f} s = {args.size / MIB / bench.hash_seconds:.0f} MiB/s"
         " (not part of the upload times below)"
     )
@@ -1083,6 +1156,7 @@ def report(bench: Bench) -> None:
         f"downloads {'written to disk' if args.to_disk else 'read and thrown away'};"
         f" os.sync() between steps took {bench.sync_seconds:.1f} s in all (not timed);"
         f" daphne: {', '.join(args.daphne_patch) or 'as shipped'}"
+        f" ({'bench/dossier.py --serve-daphne' if args.daphne_patch else args.server})"
     )
     if bench.quiet_waits:
         loud = [busy for _, busy in bench.quiet_waits if busy > args.quiet_cores]
@@ -1119,6 +1193,7 @@ def report(bench: Bench) -> None:
         ("upload", "kontor upload", "boto3 upload (s3transfer)", True),
         ("download", "kontor download", "boto3 download (s3transfer)", True),
         ("upload vs one-request boto3", "kontor upload", "boto3 put_object", False),
+        ("presigned POST upload", "kontor upload (POST)", "boto3 upload (s3transfer)", False),
         ("download vs one-request boto3", "kontor download", "boto3 get_object", False),
         ("upload through Django", "django upload", "boto3 upload (django size)", False),
         ("proposal: presigned PUT", "presigned PUT (proposal)", "boto3 upload (s3transfer)", False),
@@ -1199,16 +1274,23 @@ def main() -> None:
         help="skip the presigned PUT and presigned multipart rows",
     )
     parser.add_argument(
+        "--no-post",
+        dest="post",
+        action="store_false",
+        help="skip the row of Kontor's presigned POST upload (one stream)",
+    )
+    parser.add_argument(
         "--part-size",
         type=parse_size,
         default=8 * MIB,
-        help="multipart proposal: part size (default 8MiB, as s3transfer)",
+        help="Kontor's multipart upload and the proposal: part size (default 8MiB, as s3transfer)",
     )
     parser.add_argument(
         "--part-threads",
         type=int,
         default=10,
-        help="multipart proposal: parts in flight (default 10, as s3transfer)",
+        help="Kontor's multipart upload and the proposal: parts in flight (default 10, as"
+        " s3transfer)",
     )
     parser.add_argument(
         "--wait-quiet",
@@ -1225,6 +1307,13 @@ def main() -> None:
         action="store_true",
         help="downloads write the file to disk (as a browser would) instead of reading and"
         " discarding the body; the numbers then depend on the disk and the page cache",
+    )
+    parser.add_argument(
+        "--server",
+        choices=["kontor", "daphne"],
+        default="kontor",
+        help="serve Kontor with `kontor serve` (default, as in production) or a bare"
+        " `python -m daphne server.asgi:application` (without server/cli.py's settings)",
     )
     parser.add_argument(
         "--daphne-patch",

@@ -109,6 +109,20 @@ def py_spy(output: Path) -> subprocess.Popen[bytes]:
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
+def cprofile_write(profiler: Any, output: Path) -> None:
+    """The 40 costliest functions of a series, by cumulative and by own time (cProfile skews
+    the figures of that series: it is printed, never compared)."""
+    import io
+    import pstats
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text)
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(40)
+    output.write_text(text.getvalue())
+
+
 def backend_cpu() -> float:
     """CPU seconds of the PostgreSQL backend serving this process's connection (0 if none)."""
     from django.db import connection
@@ -321,6 +335,12 @@ class Bench:
         spy = None
         if self.args.profile and round_ == 0:
             spy = py_spy(Path(self.args.profile) / f"{name.replace(' ', '-')}.txt")
+        profiler = None
+        if self.args.cprofile and round_ == 0:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         for _ in range(self.args.requests):
             if new_conn:
                 connection.close()
@@ -329,6 +349,9 @@ class Bench:
             series.sql.append(Clock.sql * 1000)
             series.wall.append(wall * 1000)
             series.queries = Clock.queries
+        if profiler is not None:
+            profiler.disable()
+            cprofile_write(profiler, Path(self.args.cprofile) / f"{name.replace(' ', '-')}.txt")
         series.other = others_busy(load)
         if spy is not None:
             spy.send_signal(signal.SIGINT)
@@ -754,6 +777,12 @@ def main() -> None:
         "--profile",
         metavar="DIR",
         help="py-spy record this process during each series of the first round (skews them)",
+    )
+    parser.add_argument(
+        "--cprofile",
+        metavar="DIR",
+        help="cProfile each series of the first round (those figures are skewed), the costliest"
+        " functions written to DIR/<series>.txt",
     )
     parser.add_argument(
         "--wait-quiet",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import CursorPagination
@@ -22,7 +25,7 @@ from server.tenancy.access import company_get
 
 from . import selectors, services, storage
 from .export import export_filename, export_stream
-from .models import AccessAction, Document, DocumentKind, FolderAccess, InboxState
+from .models import AccessAction, Document, DocumentKind, FolderAccess, InboxState, Version
 
 # --- Serializers ---------------------------------------------------------------------------------
 
@@ -74,6 +77,66 @@ class DocumentSerializer(serializers.Serializer):
     deleted_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
     version = VersionSerializer(source="current_version", allow_null=True)
+
+
+def _datetime(value: datetime | None) -> str | None:
+    """As DRF's DateTimeField writes it: in the current time zone, ISO 8601, UTC as "Z"."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _version_row(version: Version | None) -> dict[str, Any] | None:
+    if version is None:
+        return None
+    uploaded_by = version.uploaded_by
+    return {
+        "id": version.pk,
+        "number": version.number,
+        "name": version.original_name,
+        "size": version.size,
+        "sha256": version.sha256,
+        "content_type": version.content_type,
+        "uploaded_by": uploaded_by.display_name if uploaded_by is not None else None,
+        "uploaded_at": _datetime(version.uploaded_at),
+        "has_preview": bool(version.preview_key),
+    }
+
+
+def document_rows(documents: Iterable[Document]) -> list[dict[str, Any]]:
+    """DocumentSerializer(documents, many=True).data, the same keys and values, written out by
+    hand for the listing: DRF's field machinery was the largest share of a page's server time
+    (bench/dossier_listing.py). tests/dossier/test_api.py holds the two to the same output."""
+    return [
+        {
+            "id": d.pk,
+            "company": d.company_id,
+            "folder": d.folder_id,
+            "name": d.name,
+            "kind": d.kind,
+            "tags": [str(tag) for tag in d.tags],
+            "note": d.note,
+            "due_date": d.due_date.isoformat() if d.due_date is not None else None,
+            "amount": f"{d.amount.quantize(_CENTS):f}" if d.amount is not None else None,
+            "currency": d.currency,
+            "supplier": d.supplier,
+            "inbox_state": d.inbox_state,
+            "inbox_reason": d.inbox_reason,
+            "published_at": _datetime(d.published_at),
+            "publish_note": d.publish_note,
+            "ack_required": d.ack_required,
+            "acknowledged_at": _datetime(d.acknowledged_at),
+            "acknowledged_by": d.acknowledged_by_id,
+            "deleted_at": _datetime(d.deleted_at),
+            "created_at": _datetime(d.created_at),
+            "version": _version_row(d.current_version),
+        }
+        for d in documents
+    ]
+
+
+_CENTS = Decimal("0.01")
 
 
 class DetailsSerializer(serializers.Serializer):
@@ -249,7 +312,7 @@ class DocumentListApi(UploadMixin, APIView):
         pages = DocumentPages()
         pages.ordering = selectors.ORDERINGS.get(params.get("ordering", ""), DocumentPages.ordering)
         page = pages.paginate_queryset(documents, request, view=self)
-        return pages.get_paginated_response(DocumentSerializer(page, many=True).data)
+        return pages.get_paginated_response(document_rows(page or []))
 
     @extend_schema(
         request={
@@ -484,6 +547,15 @@ class DirectUploadStartApi(APIView):
         size = serializers.IntegerField(min_value=1)
         sha256 = serializers.CharField(min_length=64, max_length=64)
         kind = serializers.ChoiceField(choices=DocumentKind.choices, required=False)
+        part_size = serializers.IntegerField(
+            required=False, min_value=1, help_text="multipart: the size of every part but the last"
+        )
+        part_sha256 = serializers.ListField(
+            child=serializers.CharField(min_length=64, max_length=64),
+            required=False,
+            max_length=services.PARTS_MAX,
+            help_text="multipart: the SHA-256 (hex) of each part, in order",
+        )
 
     @extend_schema(
         request=InputSerializer,
@@ -492,8 +564,22 @@ class DirectUploadStartApi(APIView):
                 "DirectUploadForm",
                 {
                     "id": serializers.UUIDField(),
-                    "url": serializers.URLField(),
-                    "fields": serializers.DictField(child=serializers.CharField()),
+                    "method": serializers.ChoiceField(choices=["post", "multipart"]),
+                    "url": serializers.CharField(help_text="post: where to post the form"),
+                    "fields": serializers.DictField(
+                        child=serializers.CharField(), help_text="post: the form's fields"
+                    ),
+                    "parts": inline_serializer(
+                        "DirectUploadPart",
+                        {
+                            "number": serializers.IntegerField(),
+                            "url": serializers.URLField(),
+                            "size": serializers.IntegerField(),
+                            "headers": serializers.DictField(child=serializers.CharField()),
+                        },
+                        many=True,
+                        help_text="multipart: PUT each part to its url with these headers",
+                    ),
                     "expires_in": serializers.IntegerField(),
                 },
             )
@@ -525,12 +611,24 @@ class DirectUploadStartApi(APIView):
             size=values["size"],
             sha256=values["sha256"],
             kind=values.get("kind", DocumentKind.OTHER),
+            part_size=values.get("part_size", 0),
+            part_sha256=values.get("part_sha256"),
         )
         return Response(
             {
                 "id": form.upload.pk,
+                "method": "multipart" if form.parts else "post",
                 "url": form.url,
                 "fields": form.fields,
+                "parts": [
+                    {
+                        "number": part.number,
+                        "url": part.url,
+                        "size": part.size,
+                        "headers": {"x-amz-checksum-sha256": part.checksum},
+                    }
+                    for part in form.parts
+                ],
                 "expires_in": form.expires_in,
             },
             status=status.HTTP_201_CREATED,
@@ -543,6 +641,17 @@ class DirectUploadFinishApi(APIView):
         upload = selectors.direct_upload_get(user=signed_in_user(request), upload_id=upload_id)
         document = services.direct_upload_finish(actor=signed_in_user(request), upload=upload)
         return Response(DocumentSerializer(Document.objects.get(pk=document.pk)).data, status=201)
+
+
+class DirectUploadDetailApi(APIView):
+    @extend_schema(
+        responses={204: None},
+        description="Cancels a direct upload: the parts or file sent so far are deleted.",
+    )
+    def delete(self, request: Request, upload_id: str) -> Response:
+        upload = selectors.direct_upload_get(user=signed_in_user(request), upload_id=upload_id)
+        services.direct_upload_abort(actor=signed_in_user(request), upload=upload)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ExportApi(APIView):

@@ -201,6 +201,11 @@ class DirectUpload(models.Model):
     kind = models.CharField(max_length=20, choices=DocumentKind.choices, default="other")
     size = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)
+    # A presigned multipart upload: S3's upload id, the part size and each part's SHA-256
+    # (base64, as in x-amz-checksum-sha256); empty for a presigned POST.
+    multipart_id = models.CharField(max_length=400, blank=True)
+    part_size = models.BigIntegerField(default=0)
+    part_sha256 = models.JSONField(default=list, blank=True)
     expires_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -57,7 +57,13 @@ def document_list(
     trash: bool = False,
     ordering: str = "newest",
 ) -> QuerySet[Document]:
-    documents = _documents(user).filter(company=company, deleted_at__isnull=not trash)
+    # The listing shows the folder and company ids only, and never the extracted PDF text.
+    documents: QuerySet[Document] = (
+        Document.objects.visible_to(user)
+        .select_related("current_version__uploaded_by")
+        .defer("current_version__text")
+        .filter(company=company, deleted_at__isnull=not trash)
+    )
     if folder is not None:
         documents = documents.filter(folder=folder)
     if kind:

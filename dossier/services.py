@@ -9,7 +9,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from types import EllipsisType
@@ -346,14 +346,56 @@ def _preview_schedule(version: Version) -> None:
 
 
 @dataclass(frozen=True)
+class DirectUploadPart:
+    number: int
+    url: str  # a presigned UploadPart: PUT the part's bytes there
+    size: int
+    checksum: str  # base64 SHA-256 of the part: send it as the x-amz-checksum-sha256 header
+
+
+@dataclass(frozen=True)
 class DirectUploadForm:
     upload: DirectUpload
     url: str
     fields: dict[str, str]
     expires_in: int
+    parts: list[DirectUploadPart] = field(default_factory=list)  # a multipart upload
 
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# S3's rules: every part but the last at least 5 MiB, at most 5 GiB, at most 10,000 parts.
+PART_MIN_BYTES = 5 * 1024 * 1024
+PART_MAX_BYTES = 5 * 1024**3
+PARTS_MAX = 10_000
+
+
+def _sha256_clean(value: str, what: str = "file's SHA-256") -> str:
+    value = (value or "").lower()
+    if not _SHA256.match(value):
+        raise DossierError("bad_hash", f"Give the {what} as 64 hexadecimal digits.")
+    return value
+
+
+def _parts_check(size: int, sha256: str, part_size: int, part_sha256: list[str]) -> list[str]:
+    """The part digests of a multipart upload as S3 wants them (base64), or a DossierError."""
+    if not PART_MIN_BYTES <= part_size <= PART_MAX_BYTES:
+        raise DossierError(
+            "bad_part_size",
+            f"Choose a part size between {_megabytes(PART_MIN_BYTES)} and "
+            f"{_megabytes(PART_MAX_BYTES)}.",
+        )
+    count = -(-size // part_size)
+    if count > PARTS_MAX:
+        raise DossierError("bad_part_size", f"Choose larger parts: at most {PARTS_MAX} parts.")
+    if len(part_sha256) != count:
+        raise DossierError(
+            "bad_parts", f"A file of {size} bytes in parts of {part_size} has {count} parts: "
+            f"give the SHA-256 of each.",
+        )  # fmt: skip
+    digests = [_sha256_clean(d, f"SHA-256 of part {n}") for n, d in enumerate(part_sha256, 1)]
+    if count == 1 and digests[0] != sha256:
+        raise DossierError("bad_hash", "A file in one part has the part's SHA-256.")
+    return [storage.b64_of_hex(d) for d in digests]
 
 
 def direct_upload_start(
@@ -365,8 +407,12 @@ def direct_upload_start(
     sha256: str,
     kind: str = DocumentKind.OTHER,
     document: Document | None = None,
+    part_size: int = 0,
+    part_sha256: list[str] | None = None,
 ) -> DirectUploadForm:
-    """A presigned POST for a large file; the document exists only after `direct_upload_finish`."""
+    """A presigned POST for a large file, or with `part_size` and `part_sha256` a presigned
+    multipart upload (parts sent in parallel); the document exists only after
+    `direct_upload_finish`."""
     if not storage.is_s3():
         raise Conflict("no_direct_upload", "Direct uploads need S3; upload through Kontor instead.")
     name = name_clean(name)
@@ -382,32 +428,61 @@ def direct_upload_start(
     limit = settings.KONTOR_DIRECT_UPLOAD_MAX_BYTES
     if size > limit:
         raise TooLarge("too_large", f"The file is larger than {_megabytes(limit)}.")
-    sha256 = sha256.lower()
-    if not _SHA256.match(sha256):
-        raise DossierError("bad_hash", "Give the file's SHA-256 as 64 hexadecimal digits.")
+    sha256 = _sha256_clean(sha256)
+    multipart = part_sha256 is not None or bool(part_size)
+    checksums = _parts_check(size, sha256, part_size, part_sha256 or []) if multipart else []
     seconds = settings.KONTOR_DIRECT_UPLOAD_SECONDS
-    upload = DirectUpload.objects.create(
-        company=folder.company,
-        folder=folder,
-        document=document,
-        user=actor,
-        storage_key=storage.new_key(),
-        name=name,
-        kind=kind,
-        size=size,
-        sha256=sha256,
-        expires_at=timezone.now() + timedelta(seconds=seconds),
-    )
-    form = storage.presigned_post(upload.storage_key, size, sha256, seconds)
-    return DirectUploadForm(
-        upload=upload, url=form["url"], fields=form["fields"], expires_in=seconds
-    )
+    key = storage.new_key()
+    multipart_id = storage.multipart_create(key) if multipart else ""
+    try:
+        upload = DirectUpload.objects.create(
+            company=folder.company,
+            folder=folder,
+            document=document,
+            user=actor,
+            storage_key=key,
+            name=name,
+            kind=kind,
+            size=size,
+            sha256=sha256,
+            multipart_id=multipart_id,
+            part_size=part_size if multipart else 0,
+            part_sha256=checksums,
+            expires_at=timezone.now() + timedelta(seconds=seconds),
+        )
+    except BaseException:
+        if multipart_id:
+            storage.multipart_abort(key, multipart_id)
+        raise
+    if not multipart:
+        form = storage.presigned_post(key, size, sha256, seconds)
+        return DirectUploadForm(
+            upload=upload, url=form["url"], fields=form["fields"], expires_in=seconds
+        )
+    parts = [
+        DirectUploadPart(
+            number=number,
+            url=storage.multipart_part_url(key, multipart_id, number, length, checksum, seconds),
+            size=length,
+            checksum=checksum,
+        )
+        for number, (length, checksum) in enumerate(
+            zip(_part_sizes(size, part_size), checksums, strict=True), 1
+        )
+    ]
+    return DirectUploadForm(upload=upload, url="", fields={}, expires_in=seconds, parts=parts)
+
+
+def _part_sizes(size: int, part_size: int) -> list[int]:
+    return [min(part_size, size - offset) for offset in range(0, size, part_size)]
 
 
 def direct_upload_finish(*, actor: User, upload: DirectUpload) -> Document:
     """Check what arrived in S3 (size, hash, type) and only then create the document or version."""
     if upload.user_id != actor.pk:
         raise DossierError("not_yours", "Only the person who started this upload can finish it.")
+    if upload.multipart_id:
+        _multipart_join(upload)
     stored = storage.object_info(upload.storage_key)
     if stored is None:
         raise DossierError("not_uploaded", "The file has not arrived yet; send it, then finish.")
@@ -431,33 +506,83 @@ def direct_upload_finish(*, actor: User, upload: DirectUpload) -> Document:
         return document
 
 
+def _multipart_join(upload: DirectUpload) -> None:
+    """CompleteMultipartUpload once every part is there, each of the announced size; a part
+    missing leaves the upload open (send it, then finish again)."""
+    held = storage.multipart_parts(upload.storage_key, upload.multipart_id)
+    if held is None:
+        return  # joined by an earlier finish (or aborted): what is stored decides
+    sizes = _part_sizes(upload.size, upload.part_size)
+    missing = [n for n in range(1, len(sizes) + 1) if n not in held]
+    if missing:
+        raise DossierError(
+            "not_uploaded",
+            f"{len(missing)} of {len(sizes)} parts have not arrived yet (first: part "
+            f"{missing[0]}); send them, then finish.",
+        )
+    if any(held[n][0] != length for n, length in enumerate(sizes, 1)) or len(held) != len(sizes):
+        _direct_upload_discard(upload)
+        raise DossierError(
+            "hash_mismatch", "The file that arrived is not the one announced; upload it again."
+        )
+    checksums = upload.part_sha256
+    storage.multipart_complete(
+        upload.storage_key,
+        upload.multipart_id,
+        [(n, held[n][1], checksums[n - 1]) for n in range(1, len(sizes) + 1)],
+    )
+
+
 def _direct_upload_check(upload: DirectUpload, stored: storage.StoredObject) -> CheckedFile:
+    """Size and SHA-256 of what S3 holds against what the client announced, and its type.
+
+    A presigned POST: S3 checked the whole file's SHA-256 (pinned in the policy). A multipart
+    upload: S3 checked each part's SHA-256 (pinned in each part's signature) and its checksum is
+    the composite of the parts' digests, compared here; the whole file's SHA-256, which the
+    parts do not prove, is then computed by reading the object once (streamed, 1 MiB at a
+    time). An object without a verified checksum is read back and hashed the same way.
+    """
     mismatch = DossierError(
         "hash_mismatch", "The file that arrived is not the one announced; upload it again."
     )
     if stored.size != upload.size:
         raise mismatch
-    if stored.sha256 is None:
-        # A store that keeps no verified checksum: read the file back once and hash it here.
-        with storage.file_open(upload.storage_key) as content:
-            checked = _check_content(content, limit=settings.KONTOR_DIRECT_UPLOAD_MAX_BYTES)
-        if checked.sha256 != upload.sha256:
+    proven = stored.sha256
+    if upload.multipart_id and stored.checksum is not None:
+        if stored.checksum != storage.composite_sha256(upload.part_sha256):
             raise mismatch
-        return checked
-    if stored.sha256 != upload.sha256:
-        raise mismatch
-    content_type = sniff(storage.object_head(upload.storage_key, SNIFF_BYTES))
+        if len(upload.part_sha256) == 1:  # one part: its SHA-256 is the file's (checked at start)
+            proven = upload.sha256
+    if proven is not None:
+        if proven != upload.sha256:
+            raise mismatch
+        head = storage.object_head(upload.storage_key, SNIFF_BYTES)
+    else:
+        read = storage.object_digest(upload.storage_key, SNIFF_BYTES)
+        if read.size != upload.size or read.sha256 != upload.sha256:
+            raise mismatch
+        head = read.head
+    content_type = sniff(head)
     if content_type is None:
         allowed = ", ".join(sorted(set(ALLOWED_TYPES.values())))
         raise DossierError(
             "type_not_allowed", f"This type of file is not accepted. Send: {allowed}."
         )
-    return CheckedFile(size=stored.size, sha256=stored.sha256, content_type=content_type)
+    return CheckedFile(size=stored.size, sha256=upload.sha256, content_type=content_type)
 
 
 def _direct_upload_discard(upload: DirectUpload) -> None:
+    if upload.multipart_id:
+        storage.multipart_abort(upload.storage_key, upload.multipart_id)
     storage.file_delete(upload.storage_key)
     DirectUpload.objects.filter(pk=upload.pk).delete()
+
+
+def direct_upload_abort(*, actor: User, upload: DirectUpload) -> None:
+    """The uploader gives up: the parts or object sent so far and the row go."""
+    if upload.user_id != actor.pk:
+        raise DossierError("not_yours", "Only the person who started this upload can cancel it.")
+    _direct_upload_discard(upload)
 
 
 def direct_uploads_expire() -> int:

@@ -40,6 +40,11 @@ urlpatterns = [
         name="direct-upload-start",
     ),
     path(
+        "uploads/<uuid:upload_id>/",
+        api.DirectUploadDetailApi.as_view(),
+        name="direct-upload-detail",
+    ),
+    path(
         "uploads/<uuid:upload_id>/finish/",
         api.DirectUploadFinishApi.as_view(),
         name="direct-upload-finish",

@@ -67,6 +67,7 @@ COMPANY_SCOPED: list[Route] = [
     Route("direct-upload-start", "post", "/api/v1/companies/{company}/uploads/",
           {"folder": 0, "name": "x.pdf", "size": 10, "sha256": "0" * 64}),
     Route("direct-upload-finish", "post", "/api/v1/uploads/{upload}/finish/"),
+    Route("direct-upload-detail", "delete", "/api/v1/uploads/{upload}/"),
     Route("dossier-export", "get", "/api/v1/companies/{company}/export/"),
     # Chat: {thread} is the permanent thread, {message} a shared message in it; {internal_thread}
     # an office-only thread, {internal_message} a staff note in the shared thread.

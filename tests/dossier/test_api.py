@@ -320,3 +320,43 @@ def test_the_staff_inbox_leaves_out_companies_one_is_only_a_client_of(world: Wor
         format="multipart",
     )
     assert api_as(world.accountant).get("/api/v1/inbox/").json() == []
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Oslo"])
+def test_listing_rows_are_what_the_document_serializer_gives(world: World, zone: str) -> None:
+    """The listing writes its rows by hand (dossier.api.document_rows); every other route uses
+    DocumentSerializer: both give the same JSON, field for field."""
+    from datetime import date
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from dossier import services
+    from dossier.api import DocumentSerializer, document_rows
+
+    plain = _upload(world.client, world, "contracts", "plain.pdf", pdf_bytes()).json()
+    full = _upload(world.client, world, "contracts", "full.pdf", pdf_bytes(2)).json()
+    document = Document.objects.get(pk=full["id"])
+    services.document_update(
+        actor=world.client,
+        document=document,
+        changes={"tags": ["rent", "2026"], "note": "Q1", "due_date": date(2026, 3, 31),
+                 "amount": Decimal("1234.5"), "currency": "NOK", "supplier": "Ødegård AS"},
+    )  # fmt: skip
+    services.document_publish(actor=world.accountant, document=document, ack_required=True)
+    services.document_acknowledge(actor=world.client, document=document)
+    Document.objects.filter(pk=plain["id"]).update(current_version=None)
+    folder = _folder(world, "contracts").pk
+    with timezone.override(zone):
+        listed = api_as(world.client).get(
+            f"/api/v1/companies/{world.company.id}/documents/?folder={folder}"
+        )
+        assert listed.status_code == 200
+        documents = Document.objects.filter(pk__in=[plain["id"], full["id"]]).order_by("-id")
+        expected = DocumentSerializer(documents, many=True).data
+        assert listed.json()["results"] == expected
+        assert document_rows(documents) == expected
+    row = listed.json()["results"][0]
+    assert row["amount"] == "1234.50" and row["due_date"] == "2026-03-31"
+    assert row["acknowledged_at"] and row["version"]["uploaded_by"]
+    assert listed.json()["results"][1]["version"] is None
