@@ -11,6 +11,27 @@ from server.accounts.services import api_token_get_or_create
 from .factories import World, world_make
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_database_released(django_db_setup, django_db_blocker):
+    """Let the test database be dropped at the end: connections that worker threads (socket
+    actions, concurrency tests) still hold, and idle pooled ones, would make DROP DATABASE fail."""
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all(initialized_only=True):
+            if connection.vendor != "postgresql":
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            connection.close()
+            if connection.settings_dict.get("OPTIONS", {}).get("pool"):
+                connection.close_pool()
+
+
 @pytest.fixture
 def world(db: None) -> World:
     return world_make()
