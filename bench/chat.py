@@ -54,20 +54,19 @@ if str(ROOT) not in sys.path:
 
 from websockets.exceptions import ConnectionClosed  # noqa: E402
 
-from bench.fanout_clients import Clients, serve  # noqa: E402
-from bench.fanout_publisher import _pct  # noqa: E402
-from bench.ws_fanout import (  # noqa: E402
+from bench.common import (  # noqa: E402
     BENCH,
-    KONTOR,
     PY,
-    Bench,
     Child,
     Daphne,
+    background_load,
     cpu_snapshot,
     cpu_used,
-    phase_line,
+    pct,
     spread,
 )
+from bench.fanout_clients import Clients, serve  # noqa: E402
+from bench.ws_fanout import Bench, phase_line  # noqa: E402
 
 
 def __getattr__(name: str) -> Any:
@@ -265,7 +264,7 @@ class ChatClients(Clients):
 
 
 def _ms(values: list[float], q: float) -> float:
-    return _pct(values, q) * 1000
+    return pct(values, q) * 1000
 
 
 def _run_stats(
@@ -351,9 +350,7 @@ class ChatBench(Bench):
     def setup(self) -> None:
         if self.per_company < 2:
             raise SystemExit("--sockets must be at least 2 x --companies")
-        self.log(f"database {self.args.db}, redis prefix {self.prefix}, data dir {self.data_dir}")
-        self.database_recreate()
-        subprocess.run([KONTOR, "migrate", "--verbosity", "0"], cwd=ROOT, env=self.env, check=True)
+        self.migrate()
         seeded = subprocess.run(
             [PY, str(BENCH / "fanout_seed.py"), "--companies", str(self.args.companies),
              "--clients", str(self.clients_per_company), "--staff", str(self.staff_per_company),
@@ -472,9 +469,7 @@ class ChatBench(Bench):
             self.sockets_close("bare", repeat)
 
     def run(self) -> None:
-        before = cpu_snapshot({})
-        time.sleep(1.0)
-        self.background = cpu_used(before, cpu_snapshot({}))
+        self.background = {"machine": background_load()}
         self.log(f"before starting, the machine was busy {self.background['machine']:.2f} cores")
         self.setup()
         for repeat in range(self.args.repeat):
@@ -507,7 +502,7 @@ def report(bench: ChatBench) -> None:
     )
     print(f"Real server: {bench.app}" + (
         f" (experiment: CONN_MAX_AGE={args.conn_max_age})" if args.conn_max_age is not None
-        else " (database connections as configured: CONN_MAX_AGE=0)"
+        else " (database connections as server/settings.py configures them)"
     ))  # fmt: skip
     print(
         "Socket rate limit (frames/s, burst): latency phase on 'real' "

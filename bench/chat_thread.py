@@ -35,7 +35,6 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -45,15 +44,34 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.fanout_publisher import _pct  # noqa: E402
-from bench.ws_fanout import BENCH, KONTOR, PY, Bench, cpu_snapshot, cpu_used, spread  # noqa: E402
+from bench.common import (  # noqa: E402
+    BENCH,
+    PY,
+    Load,
+    Probe,
+    background_load,
+    django_start,
+    django_stop,
+    machine_load,
+    measured,
+    pct,
+    profile_breakdown,
+    queries_of,
+    spread,
+    timings,
+)
+from bench.ws_fanout import Bench  # noqa: E402
+
+# Re-exported for deadlines.py, which imports them from here.
+__all__ = ["Load", "Probe", "bench_environment", "django_start", "django_stop", "measured",
+           "profile_breakdown", "queries_of"]  # fmt: skip
 
 GOAL_MS = 20.0
 PAGE = 50
 UNREAD_CAP = 100
 
 
-# --- shared with deadlines.py: a Django process of its own on a fresh database ---------------
+# --- a Django process of its own on a fresh database (deadlines.py uses it too) --------------
 
 
 def bench_environment(args: argparse.Namespace) -> Bench:
@@ -68,76 +86,15 @@ def bench_environment(args: argparse.Namespace) -> Bench:
     )  # fmt: skip
 
 
-def django_start(bench: Bench) -> None:
-    """Re-create and migrate the database, then set Django up in this process on it."""
-    bench.log(f"database {bench.args.db}, redis prefix {bench.prefix}, data dir {bench.data_dir}")
-    bench.database_recreate()
-    subprocess.run([KONTOR, "migrate", "--verbosity", "0"], cwd=ROOT, env=bench.env, check=True)
-    os.environ.update(bench.env)
-    import django
-
-    django.setup()
-
-
-def django_stop(bench: Bench) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    bench.teardown()
-
-
-def machine_load(bench: Bench) -> float:
-    """Cores busy right now (0.5 s sample), after waiting for quiet if --wait-quiet asks to."""
-    if bench.args.wait_quiet:
-        return bench.wait_quiet()
-    before = cpu_snapshot({})
-    time.sleep(0.5)
-    return cpu_used(before, cpu_snapshot({}))["machine"]
-
-
-@dataclass
-class Load:
-    """CPU used while something ran: this process, postgres, everything else."""
-
-    before: float
-    cpu: dict[str, float] = field(default_factory=dict)
-
-    def text(self) -> str:
-        cpu = self.cpu
-        return (
-            f"load before {self.before:.2f} cores; during: bench {cpu.get('bench', 0):.2f},"
-            f" postgres {cpu.get('postgres', 0):.2f}, other {cpu.get('other', 0):.2f}"
-        )
-
-
-def measured(bench: Bench, run: Callable[[], Any]) -> tuple[Any, Load]:
-    load = Load(machine_load(bench))
-    before = cpu_snapshot({"bench": os.getpid()})
-    result = run()
-    load.cpu = cpu_used(before, cpu_snapshot({"bench": os.getpid()}))
-    return result, load
-
-
 # --- this benchmark ---------------------------------------------------------------------------
 
 
-def timings(call: Callable[[], Any], times: int, warmup: int = 3) -> list[float]:
-    for _ in range(warmup):
-        call()
-    spent = []
-    for _ in range(times):
-        began = time.perf_counter()
-        call()
-        spent.append((time.perf_counter() - began) * 1000)
-    return spent
-
-
 def p50(values: list[float]) -> float:
-    return _pct(values, 0.50)
+    return pct(values, 0.50)
 
 
 def p95(values: list[float]) -> float:
-    return _pct(values, 0.95)
+    return pct(values, 0.95)
 
 
 def seed(bench: Bench, big: int, small: int, noise: int) -> dict[str, Any]:
@@ -153,6 +110,7 @@ def seed(bench: Bench, big: int, small: int, noise: int) -> dict[str, Any]:
     from django.db import connection, transaction
     from django.db.models import Max
 
+    from chat.markdown import render
     from chat.models import Message, Thread, ThreadKind
     from server.tenancy.models import Audience
 
@@ -171,13 +129,16 @@ def seed(bench: Bench, big: int, small: int, noise: int) -> dict[str, Any]:
     ]
 
     def message(company: int, thread: int, n: int) -> Message:
+        body = f"Message {n}: the invoices of week {n % 52 + 1} are in the inbox." + (
+            " Thanks!" * (n % 7)
+        )
         return Message(
             thread_id=thread,
             company_id=company,
             audience=Audience.SHARED,
             author_id=(people[company]["client"], people[company]["staff"])[n % 2],
-            body=f"Message {n}: the invoices of week {n % 52 + 1} are in the inbox."
-            + " Thanks!" * (n % 7),
+            body=body,
+            body_html=render(body),  # as message_send stores it
         )
 
     def rows() -> Any:
@@ -233,70 +194,6 @@ class Api:
         if response.status_code != 200:
             raise RuntimeError(f"GET {path}: {response.status_code} {response.content[:300]!r}")
         return response
-
-
-def queries_of(call: Callable[[], Any]) -> list[tuple[float, str]]:
-    """The queries of one call (CaptureQueriesContext), BEGIN and COMMIT included, each with its
-    time in ms: the debug cursor rounds its times to 1 ms, so they are taken from the records it
-    logs to "django.db.backends" (same order, full precision)."""
-    import logging
-
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    spent: list[float] = []
-
-    class Timed(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            spent.append(float(getattr(record, "duration", 0.0)) * 1000)
-
-    logger = logging.getLogger("django.db.backends")
-    handler, level, propagate = Timed(logging.DEBUG), logger.level, logger.propagate
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    logger.propagate = False
-    try:
-        with CaptureQueriesContext(connection) as captured:
-            call()
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-        logger.propagate = propagate
-    sqls = [q["sql"] for q in captured.captured_queries]
-    if len(spent) != len(sqls):  # should not happen; fall back to the rounded times
-        spent = [float(q["time"]) * 1000 for q in captured.captured_queries]
-    return list(zip(spent, sqls, strict=True))
-
-
-# Where the time of a call goes: cumulative time of these functions under cProfile.
-Probe = tuple[str, str, str]  # label, file name ending, function name
-
-
-def profile_breakdown(
-    call: Callable[[], Any], times: int, probes: list[Probe]
-) -> tuple[float, list[tuple[str, float, int]]]:
-    """Run `call` `times` times under cProfile: (ms per call in all, [(label, ms per call,
-    calls per call)]). cProfile slows Python code down, so read the shares, not the ms."""
-    import cProfile
-    import pstats
-
-    profiler = cProfile.Profile()
-    began = time.perf_counter()
-    profiler.enable()
-    for _ in range(times):
-        call()
-    profiler.disable()
-    total = (time.perf_counter() - began) * 1000 / times
-    stats: dict[Any, Any] = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
-    found = []
-    for label, ending, name in probes:
-        cumulative, calls = 0.0, 0
-        for (filename, _, function), (_, primitive, _, cum, _) in stats.items():
-            if function == name and filename.endswith(ending):
-                cumulative += cum
-                calls += primitive
-        found.append((label, cumulative * 1000 / times, round(calls / times)))
-    return total, found
 
 
 PAGE_PROBES: list[Probe] = [
@@ -610,9 +507,7 @@ def main() -> None:
     if args.quick:
         args.messages, args.noise, args.times, args.repeat = 10_000, 10_000, 20, 1
     bench = bench_environment(args)
-    before = cpu_snapshot({})
-    time.sleep(1.0)
-    busy = cpu_used(before, cpu_snapshot({}))["machine"]
+    busy = background_load()
     bench.log(f"before starting, the machine was busy {busy:.2f} cores")
     try:
         django_start(bench)

@@ -25,207 +25,32 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import queue
 import shutil
-import socket
-import statistics
 import subprocess
 import sys
-import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH = ROOT / "bench"
-PY = sys.executable
-KONTOR = str(Path(PY).with_name("kontor"))
-CLK_TCK = os.sysconf("SC_CLK_TCK")
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.common import (  # noqa: E402
+    BENCH,
+    PY,
+    Child,
+    Daphne,
+    Workspace,
+    background_load,
+    cpu_snapshot,
+    cpu_used,
+    spread,
+)
 
 LAYERS = {"configured": "server.settings", "pubsub": "bench.settings_pubsub"}
 GOAL_P99_MS = 50.0
 GOAL_RATIO = 0.5
-
-
-# --- processes --------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_for_port(port: int, process: subprocess.Popen[Any], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"process exited with {process.returncode} before listening")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"nothing listened on 127.0.0.1:{port} after {timeout} s")
-
-
-class Child:
-    """A child process spoken to in JSON lines over stdin/stdout; stderr goes to a log file."""
-
-    def __init__(self, name: str, argv: list[str], env: dict[str, str], log_dir: Path) -> None:
-        self.name = name
-        self.log_path = log_dir / f"{name}.log"
-        self.log: IO[bytes] = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            argv,
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self.log,
-            text=True,
-            bufsize=1,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._pump, daemon=True).start()
-
-    def _pump(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.put(line)
-        self.lines.put("")
-
-    def send(self, message: dict[str, Any]) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.write(json.dumps(message) + "\n")
-        self.process.stdin.flush()
-
-    def recv(self, timeout: float = 120.0) -> dict[str, Any]:
-        try:
-            line = self.lines.get(timeout=timeout)
-        except queue.Empty:
-            raise TimeoutError(f"{self.name}: no answer in {timeout} s") from None
-        if not line:
-            raise RuntimeError(f"{self.name} exited; see {self.log_path}:\n{self.tail()}")
-        return dict(json.loads(line))
-
-    def call(self, message: dict[str, Any], timeout: float = 120.0) -> dict[str, Any]:
-        self.send(message)
-        return self.recv(timeout)
-
-    def tail(self, lines: int = 15) -> str:
-        text = self.log_path.read_text(errors="replace")
-        return "\n".join(text.splitlines()[-lines:])
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
-
-
-class Daphne:
-    def __init__(self, name: str, app: str, env: dict[str, str], log_dir: Path) -> None:
-        self.name, self.port = name, free_port()
-        self.log_path = log_dir / f"daphne-{name}.log"
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [PY, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), app],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        try:
-            wait_for_port(self.port, self.process)
-        except Exception:
-            self.stop()
-            raise RuntimeError(
-                f"daphne {name} did not start:\n{self.log_path.read_text()}"
-            ) from None
-
-    @property
-    def url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/ws/"
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-# --- CPU accounting from /proc ----------------------------------------------------------------
-
-
-def _proc_cpu(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime, all threads
-
-
-def _pids_named(*names: str) -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "comm").read_text().strip() in names:
-                    pids.append(int(entry.name))
-            except OSError:
-                continue
-    return pids
-
-
-def _machine_busy() -> tuple[float, float]:
-    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    idle = values[3] + values[4]
-    return (sum(values) - idle) / CLK_TCK, sum(values) / CLK_TCK
-
-
-@dataclass
-class CpuSnapshot:
-    at: float
-    named: dict[str, float]
-    services: dict[str, dict[int, float]]
-    busy: float
-    total: float
-
-
-def cpu_snapshot(named_pids: dict[str, int]) -> CpuSnapshot:
-    busy, total = _machine_busy()
-    return CpuSnapshot(
-        at=time.monotonic(),
-        named={name: _proc_cpu(pid) for name, pid in named_pids.items()},
-        services={
-            "postgres": {pid: _proc_cpu(pid) for pid in _pids_named("postgres")},
-            "redis": {pid: _proc_cpu(pid) for pid in _pids_named("redis-server")},
-        },
-        busy=busy,
-        total=total,
-    )
-
-
-def cpu_used(before: CpuSnapshot, after: CpuSnapshot) -> dict[str, float]:
-    """Cores used between the two snapshots, per process (and for all of postgres / redis)."""
-    wall = max(after.at - before.at, 1e-9)
-    used = {name: (after.named[name] - before.named.get(name, 0.0)) / wall for name in after.named}
-    for service, pids in after.services.items():
-        old = before.services[service]
-        used[service] = sum(cpu - old.get(pid, 0.0) for pid, cpu in pids.items()) / wall
-    used["machine"] = (after.busy - before.busy) / wall
-    used["other"] = max(0.0, used["machine"] - sum(v for k, v in used.items() if k != "machine"))
-    return used
 
 
 # --- the benchmark ----------------------------------------------------------------------------
@@ -260,56 +85,29 @@ class Phase:
         return self.received - self.unique
 
 
-class Bench:
+class Bench(Workspace):
+    """The fan-out run: common.Workspace (database, Redis prefix, data dir, clean-up) plus the
+    seeded users, the two daphnes, the socket clients and the phases."""
+
     def __init__(self, args: argparse.Namespace) -> None:
-        self.args = args
+        super().__init__(args, LAYERS[args.layer], {"BENCH_BARE_DISPATCH": args.bare_dispatch})
         self.per_company = args.sockets // args.companies
         self.clients_per_company = (self.per_company + 1) // 2
         self.staff_per_company = self.per_company // 2
-        self.prefix = f"kbench{os.getpid()}"
-        self.data_dir = Path(tempfile.mkdtemp(prefix="kontor-bench-"))
-        self.database_url = f"{args.pg.rstrip('/')}/{args.db}"
         self.progress_file = self.data_dir / "progress.bin"
         self.progress_file.write_bytes(bytes(8 * 64))
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": LAYERS[args.layer],
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-            "DATABASE_URL": self.database_url,
-            "REDIS_URL": args.redis,
-            "KONTOR_CHANNEL_PREFIX": self.prefix,
-            "KONTOR_DATA_DIR": str(self.data_dir),
-            "PYTHONUNBUFFERED": "1",
-            "BENCH_BARE_DISPATCH": args.bare_dispatch,
-        }
         self.servers: dict[str, Daphne] = {}
         self.clients: Child | None = None
         self.users: list[tuple[int, int, str]] = []
         self.companies: list[int] = []
         self.phases: list[Phase] = []
-        self.anomalies: list[str] = []
-
-    def log(self, message: str) -> None:
-        print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
     # setup and teardown
-
-    def database_recreate(self, drop_only: bool = False) -> None:
-        import psycopg
-        from psycopg import sql
-
-        with psycopg.connect(f"{self.args.pg.rstrip('/')}/postgres", autocommit=True) as conn:
-            name = sql.Identifier(self.args.db)
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-            if not drop_only:
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
 
     def setup(self) -> None:
         if self.per_company < 1:
             raise SystemExit("--sockets must be at least --companies")
-        self.log(f"database {self.args.db}, redis prefix {self.prefix}, data dir {self.data_dir}")
-        self.database_recreate()
-        subprocess.run([KONTOR, "migrate", "--verbosity", "0"], cwd=ROOT, env=self.env, check=True)
+        self.migrate()
         seeded = subprocess.run(
             [PY, str(BENCH / "fanout_seed.py"), "--companies", str(self.args.companies),
              "--clients", str(self.clients_per_company), "--staff", str(self.staff_per_company)],
@@ -331,6 +129,7 @@ class Bench:
         self.clients.recv(timeout=60)
 
     def teardown(self) -> None:
+        """Stop the clients and servers, then clean the workspace up."""
         if self.clients is not None:
             try:
                 self.clients.call({"cmd": "exit"}, timeout=30)
@@ -339,48 +138,9 @@ class Bench:
             self.clients.stop()
         for server in self.servers.values():
             server.stop()
-        try:
-            import redis
-
-            client = redis.Redis.from_url(self.args.redis)
-            keys = list(client.scan_iter(match=f"{self.prefix}*", count=1000))
-            if keys:
-                client.delete(*keys)
-            client.close()
-        except Exception as error:
-            self.log(f"could not clean Redis keys {self.prefix}*: {error}")
-        if not self.args.keep:
-            try:
-                self.database_recreate(drop_only=True)
-            except Exception as error:
-                self.log(f"could not drop {self.args.db}: {error}")
-        if self.args.keep or self.anomalies:
-            self.log(
-                f"logs kept in {self.data_dir}"
-                + (f" (database {self.args.db} too)" if self.args.keep else "")
-            )
-        else:
-            shutil.rmtree(self.data_dir, ignore_errors=True)
+        super().teardown()
 
     # phases
-
-    def wait_quiet(self) -> float:
-        """With --wait-quiet: wait (at most that long) until other processes leave the CPUs alone.
-        Returns the machine's load (cores busy) just before the phase."""
-        deadline = time.monotonic() + self.args.wait_quiet
-        waited = False
-        while True:
-            before = cpu_snapshot({})
-            time.sleep(0.5)
-            busy = cpu_used(before, cpu_snapshot({}))["machine"]
-            if busy <= self.args.quiet_cores or time.monotonic() >= deadline:
-                if waited:
-                    self.log(f"machine busy {busy:.2f} cores; going on")
-                return busy
-            if not waited:
-                self.log(f"machine busy {busy:.2f} cores with other work; waiting for it to settle")
-                waited = True
-            time.sleep(2.0)
 
     def publish_phase(
         self, target: str, kind: str, repeat: int, rate: float, seconds: float, publishers: int
@@ -510,9 +270,7 @@ class Bench:
                 self.anomalies.append(note)
 
     def run(self) -> None:
-        before = cpu_snapshot({})
-        time.sleep(1.0)
-        self.background = cpu_used(before, cpu_snapshot({}))
+        self.background = {"machine": background_load()}
         self.log(f"before starting, the machine was busy {self.background['machine']:.2f} cores")
         self.setup()
         for repeat in range(self.args.repeat):
@@ -533,15 +291,6 @@ def phase_line(p: Phase) -> str:
     if p.kind == "saturation":
         text += f", {p.deliveries_per_s:.0f} deliveries/s"
     return text
-
-
-def spread(values: list[float], digits: int = 1) -> str:
-    if not values:
-        return "-"
-    middle = statistics.median(values)
-    if len(values) == 1:
-        return f"{middle:.{digits}f}"
-    return f"{middle:.{digits}f} [{min(values):.{digits}f}-{max(values):.{digits}f}]"
 
 
 def report(bench: Bench) -> None:

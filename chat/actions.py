@@ -1,17 +1,18 @@
 """Chat on the socket: `chat.send`, `chat.edit`, `chat.delete`, `chat.read`, `chat.typing`.
 
-Each handler parses the frame, calls the same service as the REST API, and answers.
+Each handler parses the frame, calls the same service as the REST API, and answers. The database
+work runs on the socket action pool, with the reach the socket computed at connect (it also
+decided which groups the socket joined) instead of recomputing it for every frame.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from channels.db import database_sync_to_async
 from django.http import Http404
 
 from server.errors import DomainError
-from server.realtime.actions import ActionError, Connection, action
+from server.realtime.actions import ActionError, Connection, action, in_db_pool
 
 from . import selectors, services
 
@@ -35,7 +36,7 @@ def _refusals(call: Any) -> Any:
 
     async def run(*args: Any, **kwargs: Any) -> Any:
         try:
-            return await database_sync_to_async(call)(*args, **kwargs)
+            return await in_db_pool(call)(*args, **kwargs)
         except Http404:
             raise ActionError("not_found", "Not found.") from None
         except DomainError as refusal:
@@ -46,16 +47,16 @@ def _refusals(call: Any) -> Any:
 
 @_refusals
 def _send(connection: Connection, frame: dict[str, Any]) -> dict[str, Any]:
-    user = connection.user
-    thread = selectors.thread_get(user=user, thread_id=_id(frame, "thread"))
-    reply_to = (
-        selectors.message_get(user=user, message_id=_id(frame, "reply_to"))
-        if frame.get("reply_to") is not None
-        else None
-    )
     client_id = frame.get("client_id")
     if not isinstance(client_id, str):
         raise ActionError("bad_frame", '"client_id" (a UUID) is required.')
+    user, reach = connection.user, connection.reach
+    thread = selectors.thread_get(user=user, thread_id=_id(frame, "thread"), reach=reach)
+    reply_to = (
+        selectors.message_get(user=user, message_id=_id(frame, "reply_to"), reach=reach)
+        if frame.get("reply_to") is not None
+        else None
+    )
     sent = services.message_send(
         actor=user,
         thread=thread,
@@ -63,6 +64,7 @@ def _send(connection: Connection, frame: dict[str, Any]) -> dict[str, Any]:
         client_id=client_id,
         reply_to=reply_to,
         internal_note=frame.get("internal") is True,
+        reach=reach,
     )
     return {"type": "ack", "client_id": client_id, "message": sent.message.pk}
 
@@ -74,7 +76,9 @@ async def chat_send(connection: Connection, frame: dict[str, Any]) -> dict[str, 
 
 @_refusals
 def _edit(connection: Connection, frame: dict[str, Any]) -> dict[str, Any]:
-    message = selectors.message_get(user=connection.user, message_id=_id(frame, "message"))
+    message = selectors.message_get(
+        user=connection.user, message_id=_id(frame, "message"), reach=connection.reach
+    )
     services.message_edit(actor=connection.user, message=message, body=_text(frame, "body"))
     return {"type": "ack", "message": message.pk}
 
@@ -86,8 +90,10 @@ async def chat_edit(connection: Connection, frame: dict[str, Any]) -> dict[str, 
 
 @_refusals
 def _delete(connection: Connection, frame: dict[str, Any]) -> dict[str, Any]:
-    message = selectors.message_get(user=connection.user, message_id=_id(frame, "message"))
-    services.message_delete(actor=connection.user, message=message)
+    message = selectors.message_get(
+        user=connection.user, message_id=_id(frame, "message"), reach=connection.reach
+    )
+    services.message_delete(actor=connection.user, message=message, reach=connection.reach)
     return {"type": "ack", "message": message.pk}
 
 
@@ -98,9 +104,11 @@ async def chat_delete(connection: Connection, frame: dict[str, Any]) -> dict[str
 
 @_refusals
 def _read(connection: Connection, frame: dict[str, Any]) -> None:
-    thread = selectors.thread_get(user=connection.user, thread_id=_id(frame, "thread"))
+    thread = selectors.thread_get(
+        user=connection.user, thread_id=_id(frame, "thread"), reach=connection.reach
+    )
     up_to = _id(frame, "message") if frame.get("message") is not None else None
-    services.thread_read(actor=connection.user, thread=thread, up_to=up_to)
+    services.thread_read(actor=connection.user, thread=thread, up_to=up_to, reach=connection.reach)
 
 
 @action("chat.read")
@@ -110,7 +118,9 @@ async def chat_read(connection: Connection, frame: dict[str, Any]) -> None:
 
 @_refusals
 def _typing(connection: Connection, frame: dict[str, Any]) -> None:
-    thread = selectors.thread_get(user=connection.user, thread_id=_id(frame, "thread"))
+    thread = selectors.thread_get(
+        user=connection.user, thread_id=_id(frame, "thread"), reach=connection.reach
+    )
     services.thread_typing(actor=connection.user, thread=thread)
 
 

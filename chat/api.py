@@ -162,7 +162,10 @@ class MessageListApi(APIView):
         page = pages.paginate_queryset(
             selectors.message_page(user=user, thread=thread), request, self
         )
-        return pages.get_paginated_response([message_payload(m) for m in page or []])
+        attached = selectors.attachments_of(page or [])
+        return pages.get_paginated_response(
+            [message_payload(m, attachments=attached.get(m.pk, [])) for m in page or []]
+        )
 
     @extend_schema(
         request=inline_serializer(

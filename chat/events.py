@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from dossier.models import Document
+
 from .markdown import render
 from .models import Message, ReadState, Request, Thread
 
@@ -34,8 +36,16 @@ def thread_payload(thread: Thread) -> dict[str, Any]:
     }
 
 
-def message_payload(message: Message) -> dict[str, Any]:
+def message_payload(message: Message, attachments: list[Document] | None = None) -> dict[str, Any]:
+    """`attachments`: the message's documents when the caller has them at hand (a message just
+    written); otherwise they are read from the message (prefetched on pages)."""
     deleted = message.deleted_at is not None
+    if deleted:
+        documents: list[Document] = []
+    elif attachments is not None:
+        documents = attachments
+    else:
+        documents = list(message.attachments.all())
     return {
         "id": message.pk,
         "thread": message.thread_id,
@@ -43,17 +53,16 @@ def message_payload(message: Message) -> dict[str, Any]:
         "author_name": message.author.display_name,
         "internal_note": message.is_internal_note,
         "body": "" if deleted else message.body,
-        "html": "" if deleted else render(message.body),
+        # Rendered when written; a row that somehow lacks it is rendered now.
+        "html": "" if deleted else (message.body_html or render(message.body)),
         "reply_to": message.reply_to_id,
         "mentions": message.mentions,
-        "attachments": [] if deleted else [
-            {"id": d.pk, "name": d.name} for d in message.attachments.all()
-        ],
+        "attachments": [{"id": d.pk, "name": d.name} for d in documents],
         "created_at": _when(message.created_at),
         "edited_at": _when(message.edited_at),
         "deleted_at": _when(message.deleted_at),
         "client_id": str(message.client_id) if message.client_id else None,
-    }  # fmt: skip
+    }
 
 
 def read_payload(state: ReadState) -> dict[str, Any]:

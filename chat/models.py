@@ -63,6 +63,9 @@ class Message(models.Model):
     audience = models.CharField(max_length=8, choices=Audience.choices, default=Audience.SHARED)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField()
+    # The body's Markdown rendered once, when it is written or edited: pages and events serve it
+    # as is instead of rendering 50 messages per page read.
+    body_html = models.TextField(blank=True, default="")
     # Chosen by the sending client: a retry of the same send stores nothing new.
     client_id = models.UUIDField(null=True, blank=True)
     reply_to = models.ForeignKey(
@@ -70,6 +73,8 @@ class Message(models.Model):
     )
     mentions = models.JSONField(default=list, blank=True)  # user ids
     attachments = models.ManyToManyField(Document, blank=True, related_name="+")
+    # Set with the attachments: a page of messages looks attachments up only when one has some.
+    has_attachments = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)

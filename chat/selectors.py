@@ -5,29 +5,54 @@ from __future__ import annotations
 from typing import cast
 
 from django.db import connection
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from dossier.models import Document
 from server.accounts.models import User
+from server.tenancy.access import Reach
 from server.tenancy.models import Company
 
 from .models import Message, MessageEdit, ReadState, Request, RequestState, Thread
 
 
-def threads_visible(*, user: User) -> QuerySet[Thread]:
-    return Thread.objects.visible_to(user)
+def threads_visible(*, user: User, reach: Reach | None = None) -> QuerySet[Thread]:
+    """`reach`: the user's reach when the caller already has it (a socket computes it once, at
+    connect), which saves recomputing it."""
+    if reach is None:
+        return Thread.objects.visible_to(user)
+    return Thread.objects.filter(reach.item_filter())
 
 
-def thread_get(*, user: User, thread_id: int | str) -> Thread:
+def thread_get(*, user: User, thread_id: int | str, reach: Reach | None = None) -> Thread:
     try:
-        return threads_visible(user=user).select_related("company").get(pk=int(thread_id))
+        return (
+            threads_visible(user=user, reach=reach).select_related("company").get(pk=int(thread_id))
+        )
     except (Thread.DoesNotExist, ValueError, TypeError):
         raise Http404("No such conversation.") from None
 
 
-def messages_visible(*, user: User, thread: Thread) -> QuerySet[Message]:
-    return Message.objects.visible_to(user).filter(thread=thread)
+def messages_visible(
+    *, user: User, thread: Thread, reach: Reach | None = None
+) -> QuerySet[Message]:
+    return _messages(user, reach).filter(thread=thread)
+
+
+def _messages(user: User, reach: Reach | None) -> QuerySet[Message]:
+    if reach is None:
+        return Message.objects.visible_to(user)
+    return Message.objects.filter(reach.item_filter())
 
 
 def _unread_count(user: User) -> Subquery:
@@ -72,20 +97,49 @@ def unread_by_company(*, user: User) -> dict[int, int]:
     return totals
 
 
-def message_page(*, user: User, thread: Thread) -> QuerySet[Message]:
-    """Newest first, with what rendering needs joined in one go."""
+# What a page of messages reads: no password hashes, no thread columns but the audience.
+_PAGE_FIELDS = (
+    *(f.name for f in Message._meta.concrete_fields if f.name != "thread"),
+    "thread__id",
+    "thread__audience",
+    "author__id",
+    "author__email",
+    "author__first_name",
+    "author__last_name",
+)
+
+
+def message_page(*, user: User, thread: Thread, reach: Reach | None = None) -> QuerySet[Message]:
+    """Newest first, with what the payload needs joined in one go (the HTML is stored; the
+    attachments come from `attachments_of`)."""
     return (
-        messages_visible(user=user, thread=thread)
+        messages_visible(user=user, thread=thread, reach=reach)
         .select_related("author", "thread")
-        .prefetch_related("attachments")
+        .only(*_PAGE_FIELDS)
         .order_by("-id")
     )
 
 
-def message_get(*, user: User, message_id: int | str) -> Message:
+def attachments_of(messages: list[Message]) -> dict[int, list[Document]]:
+    """The documents attached to these messages, by message id: one query, and none at all when
+    no message of the page has attachments (most pages)."""
+    ids = [m.pk for m in messages if m.has_attachments and m.deleted_at is None]
+    found: dict[int, list[Document]] = {pk: [] for pk in ids}
+    if ids:
+        links = Message.attachments.through.objects.filter(message_id__in=ids)
+        for link in (
+            links.select_related("document")
+            .only("message_id", "document__id", "document__name")
+            .order_by("document_id")
+        ):
+            found[link.message_id].append(link.document)
+    return found
+
+
+def message_get(*, user: User, message_id: int | str, reach: Reach | None = None) -> Message:
     try:
         return (
-            Message.objects.visible_to(user)
+            _messages(user, reach)
             .select_related("thread", "company", "author")
             .get(pk=int(message_id))
         )

@@ -123,6 +123,10 @@ elif _env_bool("KONTOR_DB_POOL", True):
         "timeout": 10,
     }
 
+# Socket actions (chat.send, ...) run their database work on this many threads per process; each
+# holds a connection while it works, so keep it at or below the pool size.
+KONTOR_WS_ACTION_THREADS = int(_env("KONTOR_WS_ACTION_THREADS", "8"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

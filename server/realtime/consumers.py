@@ -14,14 +14,13 @@ import time
 from typing import Any
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from server.tenancy.access import Reach, reach_of
 from server.tenancy.models import Audience
 
-from .actions import ActionError, Connection, handler_for
+from .actions import ActionError, Connection, handler_for, in_db_pool
 from .publish import group_name
 from .replay import replay_after
 
@@ -61,7 +60,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close()  # before accept: the handshake is refused (HTTP 403)
             return
-        self.reach: Reach = await database_sync_to_async(reach_of)(user)
+        self.reach: Reach = await in_db_pool(reach_of)(user)
         self.connection = Connection(user=user, reach=self.reach)
         self.bucket = TokenBucket(settings.KONTOR_WS_RATE, settings.KONTOR_WS_BURST)
         self.refused = 0
@@ -88,7 +87,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return None
 
     async def _replay(self, after: int) -> None:
-        replay = await database_sync_to_async(replay_after)(self.reach, after)
+        replay = await in_db_pool(replay_after)(self.reach, after)
         if replay.reset:
             await self.send(text_data='{"type":"reset"}')
             return
@@ -100,9 +99,21 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def _rejoin_periodically(self) -> None:
         # channels-redis forgets group members after its group expiry (a day by default); a tab
         # left open longer would go deaf without a word. Joining again renews the membership.
+        # The reach is computed again too: the socket's actions use it, so a change of who sees
+        # what (an assignment ended) reaches an open socket within one period.
         while True:
             await asyncio.sleep(settings.KONTOR_WS_REJOIN_SECONDS)
-            for group in self.joined:
+            try:
+                reach = await in_db_pool(reach_of)(self.scope["user"])
+            except Exception:
+                logger.exception("Recomputing a socket's reach failed; keeping the old one")
+                reach = self.reach
+            joined = _groups(reach)
+            for group in set(self.joined) - set(joined):
+                await self.channel_layer.group_discard(group, self.channel_name)
+            self.reach = self.connection.reach = reach
+            self.joined = joined
+            for group in joined:
                 await self.channel_layer.group_add(group, self.channel_name)
 
     async def disconnect(self, code: int) -> None:

@@ -6,13 +6,14 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from channels.auth import get_user
-from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 from channels.security.websocket import AllowedHostsOriginValidator
 from channels.sessions import SessionMiddlewareStack
 from django.contrib.auth.models import AnonymousUser
 
 from server.accounts.services import ws_ticket_redeem
+
+from .actions import in_db_pool
 
 
 def _ticket(scope: dict[str, Any]) -> str | None:
@@ -25,7 +26,7 @@ class TicketOrSessionAuthMiddleware(BaseMiddleware):
         scope = dict(scope)
         ticket = _ticket(scope)
         if ticket is not None:
-            user = await database_sync_to_async(ws_ticket_redeem)(ticket=ticket)
+            user = await in_db_pool(ws_ticket_redeem)(ticket=ticket)
             scope["user"] = user or AnonymousUser()
         else:
             scope["user"] = await get_user(scope)

@@ -96,6 +96,11 @@ def test_discuss_a_document_and_attach_a_photo(world: World) -> None:
         and stored.inbox_state == "new"
         and stored.company == world.company
     )
+    _post(world.accountant, Thread.objects.get(pk=thread_id), body="Thanks, **booked**")
+    page = api_as(world.accountant).get(f"/api/v1/threads/{thread_id}/messages/").json()
+    assert [m["attachments"] for m in page["results"]] == [[], [attachment]]
+    assert page["results"][0]["html"] == "<p>Thanks, <strong>booked</strong></p>\n"
+    assert page["results"][0]["author_name"] == world.accountant.display_name
     unknown = api_as(world.client).post(
         "/api/v1/threads/for-subject/",
         {"subject_type": "bank.line", "subject_id": 1},
@@ -166,3 +171,25 @@ def test_errors_are_clear(world: World) -> None:
         == "bad_client_id"
     )
     assert Message.objects.count() == 0
+
+
+def test_a_page_of_messages_costs_the_same_queries_however_long_the_thread(world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    thread = _thread(world)
+    api = api_as(world.client)
+    path = f"/api/v1/threads/{thread.pk}/messages/"
+
+    def queries_of_a_page() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert api.get(path).status_code == 200
+        return len(captured.captured_queries)
+
+    Message.objects.create(thread=thread, company=world.company, author=world.client, body="a")
+    few = queries_of_a_page()
+    Message.objects.bulk_create(
+        Message(thread=thread, company=world.company, author=world.owner, body=f"m {n}")
+        for n in range(120)
+    )
+    assert queries_of_a_page() == few

@@ -263,3 +263,68 @@ def test_discuss_a_calendar_event(world: World) -> None:
         actor=world.owner, subject_type="calendar.event", subject_id=internal.pk
     )
     assert staff_thread.audience == "internal"
+
+
+def test_a_send_with_the_socket_s_reach_is_a_few_writes(world: World) -> None:
+    """The socket's hot path: no reach recomputed, no retry lookup, no re-fetch of what was just
+    written; the first send in a thread also creates the author's read mark."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chat.models import ReadState
+    from server.tenancy.access import reach_of
+
+    thread = permanent(world)
+    reach = reach_of(world.client)
+    send(world.client, thread, "first", client_id=uuid.uuid4(), reach=reach)
+    with CaptureQueriesContext(connection) as captured:
+        message = send(world.client, thread, "**second**", client_id=uuid.uuid4(), reach=reach)
+    statements = [q["sql"].split()[0].upper() for q in captured.captured_queries]
+    writes = [s for s in statements if s in {"SELECT", "INSERT", "UPDATE", "DELETE"}]
+    assert sorted(writes) == ["INSERT", "INSERT", "UPDATE", "UPDATE"], captured.captured_queries
+    assert ReadState.objects.get(user=world.client, thread=thread).last_read_id == message.pk
+    event = Event.objects.filter(kind="chat.message").latest("id")
+    assert event.payload["html"] == "<p><strong>second</strong></p>\n"
+    assert event.payload["attachments"] == []
+    assert Message.objects.get(pk=message.pk).body_html == "<p><strong>second</strong></p>\n"
+
+
+def test_a_retry_after_the_thread_was_resolved_still_acks_the_first_message(world: World) -> None:
+    thread = services.thread_create(actor=world.owner, company=world.company, title="VAT Q1")
+    client_id = uuid.uuid4()
+    first = send(world.client, thread, "Hello", client_id=client_id)
+    services.thread_resolve(actor=world.owner, thread=thread)
+    thread.refresh_from_db()
+    retry = services.message_send(
+        actor=world.client, thread=thread, body="Hello", client_id=client_id
+    )
+    assert (retry.message.pk, retry.created) == (first.pk, False)
+    with pytest.raises(ChatError):
+        send(world.client, thread, "Hello again", client_id=uuid.uuid4())
+
+
+def test_edits_store_the_new_html(world: World) -> None:
+    message = send(world.owner, permanent(world), "plain")
+    services.message_edit(actor=world.owner, message=message, body="_now_ <b>bold</b>")
+    message.refresh_from_db()
+    assert message.body_html == "<p><em>now</em> &lt;b&gt;bold&lt;/b&gt;</p>\n"
+
+
+def test_the_migration_backfills_html_and_the_attachment_flag(world: World) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("chat.migrations.0003_message_body_html")
+    thread = permanent(world)
+    folder = Folder.objects.filter(company=world.company, audience="shared").first()
+    document = document_upload(
+        actor=world.owner, folder=folder, content=io.BytesIO(pdf_bytes()), name="a.pdf"
+    )
+    old = Message.objects.create(
+        thread=thread, company=world.company, author=world.owner, body="*x*"
+    )
+    old.attachments.set([document])
+    migration.backfill(apps, None)
+    old.refresh_from_db()
+    assert (old.body_html, old.has_attachments) == ("<p><em>x</em></p>\n", True)

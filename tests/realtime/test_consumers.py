@@ -315,3 +315,28 @@ async def test_an_idle_socket_still_receives_after_the_layer_s_blocking_read(wor
     event_id = await publish_committed(world.company)
     assert (await socket.receive_json_from(timeout=3))["id"] == event_id
     await socket.disconnect()
+
+
+async def test_an_open_socket_loses_a_company_when_the_assignment_ends(
+    world: World, settings
+) -> None:
+    """The socket's reach (used by its actions and its groups) is renewed with the groups."""
+    from channels.db import database_sync_to_async
+
+    from chat.models import Thread
+    from server.tenancy.models import Assignment
+
+    settings.KONTOR_WS_REJOIN_SECONDS = 0.2
+    thread = await database_sync_to_async(Thread.objects.get)(
+        company=world.company, kind="permanent"
+    )
+    socket, _ = await socket_open(world.accountant)
+    await socket.send_json_to({"type": "chat.read", "thread": thread.pk})
+    assert await socket.receive_nothing(timeout=0.5)  # allowed: no answer, no error
+    await database_sync_to_async(Assignment.objects.filter(user=world.accountant).delete)()
+    await asyncio.sleep(0.6)
+    await publish_committed(world.company, audience="internal")
+    assert await socket.receive_nothing(timeout=0.5)
+    await socket.send_json_to({"type": "chat.read", "thread": thread.pk})
+    assert (await socket.receive_json_from(timeout=3))["code"] == "not_found"
+    await socket.disconnect()
