@@ -70,8 +70,14 @@ class VatCodeSerializer(serializers.Serializer):
 
 
 class BooksSettingsSerializer(serializers.Serializer):
-    lock_date = serializers.DateField(allow_null=True)
+    lock_date = serializers.DateField(allow_null=True, required=False)
     installed_at = serializers.DateTimeField(read_only=True)
+    # The seller details of issued invoices; the IBAN and BIC are checked by the service.
+    iban = serializers.CharField(max_length=42, required=False, allow_blank=True)
+    bic = serializers.CharField(max_length=14, required=False, allow_blank=True)
+    street = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    postcode = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
 class LineSerializer(serializers.Serializer):
@@ -254,10 +260,10 @@ class BooksSettingsApi(APIView):
     def patch(self, request: Request, company_id: int) -> Response:
         user = signed_in_user(request)
         company = company_get(user, company_id)
-        data = BooksSettingsSerializer(data=body_of(request))
+        data = BooksSettingsSerializer(data=body_of(request), partial=True)
         data.is_valid(raise_exception=True)
-        settings = services.lock_date_set(
-            actor=user, company=company, lock_date=data.validated_data["lock_date"]
+        settings = services.books_settings_update(
+            actor=user, company=company, changes=dict(data.validated_data)
         )
         return Response(BooksSettingsSerializer(settings).data)
 

@@ -22,6 +22,13 @@ class BooksSettings(models.Model):
     # Nothing dated on or before the lock date is posted, reversed or closed any more.
     lock_date = models.DateField(null=True, blank=True)
     installed_at = models.DateTimeField(auto_now_add=True)
+    # The seller block of issued invoices (PDF and Peppol UBL): where to pay and the postal
+    # address. IBAN and BIC are stored compact and validated (bookkeeping.identifiers).
+    iban = models.CharField(max_length=34, blank=True)
+    bic = models.CharField(max_length=11, blank=True)
+    street = models.CharField(max_length=200, blank=True)
+    postcode = models.CharField(max_length=20, blank=True)
+    city = models.CharField(max_length=100, blank=True)
 
     def __str__(self) -> str:
         return f"Books of {self.company}"
@@ -318,6 +325,8 @@ class Allocation(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="allocation_positive")
         ]
+        # The as-of ageing adds back the allocations dated after the report date.
+        indexes = [models.Index(fields=["company", "date"], name="allocation_company_date")]
 
     def __str__(self) -> str:
         return f"{self.amount}: {self.debit_line_id} ↔ {self.credit_line_id}"
@@ -451,6 +460,15 @@ class Invoice(models.Model):
         ordering = ["-issue_date", "-id"]
         indexes = [
             models.Index(fields=["company", "direction", "-created_at"], name="invoice_listing")
+        ]
+        constraints = [
+            # The series' row lock already hands out each number once; this is the database's
+            # guarantee. Purchase invoices carry their suppliers' numbers, which may repeat.
+            models.UniqueConstraint(
+                fields=["company", "series", "number"],
+                condition=models.Q(direction="sales") & ~models.Q(number=""),
+                name="invoice_sales_number_unique",
+            )
         ]
 
     def __str__(self) -> str:

@@ -77,6 +77,7 @@ BOOKS: dict[str, Promise] = {
     "totalsPreview": _("A preview: saving shows the totals as the invoice will have them."),
     "totalsIncomplete": _("Fill in every quantity and price to see the totals."),
     "totalsSaved": _("The totals as saved."),
+    "sellerSaved": _("Saved. Invoices issued from now on show these details."),
     # Purchases
     "noPurchases": _("No purchase invoice is waiting."),
     "bookOpen": _("Book…"),

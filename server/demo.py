@@ -1,4 +1,5 @@
-"""The demo data of `kontor demo`: one office, three client companies, people on both sides.
+"""The demo data of `kontor demo`: one office, three client companies, people on both sides,
+and their books (server/demo_books.py).
 
 Loading is idempotent: running it again finds what is there and resets the demo passwords.
 """
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 
 from server.accounts.models import User
+from server.demo_books import demo_books_load
 from server.tenancy.models import (
     Assignment,
     ClientRole,
@@ -67,8 +69,17 @@ def _person(email: str, first: str, last: str, password: str) -> User:
     return user
 
 
-@transaction.atomic
 def demo_load() -> DemoLogins:
+    logins, people = _people_load()
+    # Outside the people's transaction: issuing stores each invoice's PDF, and the books of each
+    # company are loaded in a transaction of their own.
+    for company, staff, client in people:
+        demo_books_load(company=company, staff=staff, client=client)
+    return logins
+
+
+@transaction.atomic
+def _people_load() -> tuple[DemoLogins, list[tuple[Company, User, User]]]:
     password = demo_password()
     office, _ = Office.objects.get_or_create(name=OFFICE_NAME)
     owner = _person("owner@demo.kontor", "Olivia", "Owner", password)
@@ -80,6 +91,7 @@ def demo_load() -> DemoLogins:
         office=office, user=accountant, defaults={"role": StaffRole.ACCOUNTANT}
     )
     emails = [owner.email, accountant.email]
+    people = []
     for email, name, profile in COMPANIES:
         company = Company.objects.filter(office=office, name=name).first()
         if company is None:
@@ -91,4 +103,5 @@ def demo_load() -> DemoLogins:
         if profile["country"] in {"BE", "PL"}:
             Assignment.objects.get_or_create(company=company, user=accountant)
         emails.append(email)
-    return DemoLogins(password=password, emails=emails)
+        people.append((company, owner, client))
+    return DemoLogins(password=password, emails=emails), people

@@ -29,7 +29,7 @@ def _test_database_released(django_db_setup, django_db_blocker):
                 )
             connection.close()
             if connection.settings_dict.get("OPTIONS", {}).get("pool"):
-                connection.close_pool()
+                connection.close_pool()  # type: ignore[attr-defined]  # PostgreSQL's wrapper only
 
 
 @pytest.fixture

@@ -90,6 +90,10 @@ def test_demo_serves_the_embedded_stack_and_loads_idempotently(tmp_path: Path) -
 
         frame = asyncio.run(live_update())
         assert frame["kind"] == "company.updated" and frame["data"]["legal_form"] == "SRL"
+        # The Books tab has something to show: issued sales invoices of the demo customers.
+        invoices = _request(f"{base}/api/v1/companies/{be['id']}/invoices/?direction=sales",
+                            token=client_token, method="GET")["results"]  # fmt: skip
+        assert len(invoices) >= 3 and {i["state"] for i in invoices} == {"issued"}
     finally:
         demo.terminate()
         demo.wait(10)
@@ -108,9 +112,65 @@ def test_demo_serves_the_embedded_stack_and_loads_idempotently(tmp_path: Path) -
             f"http://127.0.0.1:{port}/api/v1/companies/", token=token, method="GET"
         )
         assert sorted(c["country"] for c in companies) == ["BE", "NO", "PL"]
+        again = _request(
+            f"http://127.0.0.1:{port}/api/v1/companies/{be['id']}/invoices/?direction=sales",
+            token=token,
+            method="GET",
+        )["results"]
+        assert [i["id"] for i in again] == [i["id"] for i in invoices]  # none added
     finally:
         demo.terminate()
         demo.wait(10)
+
+
+def _books_counts() -> dict[str, int]:
+    from bookkeeping.models import Allocation, Entry, Invoice, Party
+    from dossier.models import Document
+
+    return {model.__name__: model.objects.count()
+            for model in (Invoice, Party, Entry, Allocation, Document)}  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_the_demo_books_show_revenue_receivables_and_cash(monkeypatch) -> None:
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from bookkeeping.models import BooksSettings, Invoice
+    from bookkeeping.reports.cash import cash_position
+    from bookkeeping.reports.open_items import open_items
+    from bookkeeping.reports.profit_loss import profit_and_loss
+    from server.demo import demo_load
+    from server.tenancy.models import Company
+
+    monkeypatch.setenv("KONTOR_DEMO_PASSWORD", "demo-test-secret")
+    demo_load()
+    loaded = _books_counts()
+    today = timezone.localdate()
+    companies = Company.objects.filter(office__name="Kontor Demo")
+    assert sorted(c.country for c in companies) == ["BE", "NO", "PL"]
+    for company in companies:
+        assert BooksSettings.objects.get(company=company).iban.startswith(company.country)
+        invoices = Invoice.objects.filter(company=company, direction="sales", state="issued")
+        assert 3 <= invoices.count() <= 4
+        assert all(i.party.vat_number.startswith(company.country) for i in invoices)
+        start = (today - datetime.timedelta(days=92)).replace(day=1)
+        pnl = profit_and_loss(company=company, start=start, end=today)
+        assert len([m for m in pnl.months if m.income > 0]) >= 3  # revenue over three months
+        assert pnl.income == sum((i.net_total for i in invoices), Decimal(0))
+        receivables = open_items(company=company, side="receivables", date=today)
+        owed = sum((i.gross_total for i in invoices), Decimal(0))
+        cash = cash_position(company=company, date=today).total
+        assert Decimal(0) < cash < owed  # one invoice is paid in part
+        totals = receivables.totals
+        aged = [totals.current, totals.days_1_30, totals.days_31_60, totals.days_61_90,
+                totals.over_90]  # fmt: skip
+        assert sum(aged) == owed - cash and len([a for a in aged if a]) >= 2
+
+    demo_load()  # a second load finds the books filled and adds nothing
+    assert _books_counts() == loaded
 
 
 def test_demo_password_comes_from_the_environment_when_set(tmp_path: Path) -> None:

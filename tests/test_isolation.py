@@ -115,7 +115,7 @@ def _invoice_targets(company: Company, staff: User) -> dict[str, object]:
     party = books_services.party_create(
         actor=staff, company=company, name="Invoiced", country=company.country
     )
-    vat = VatCode.objects.filter(company=company, direction="sales", rate__gt=0).first()
+    vat = VatCode.objects.filter(company=company, direction="sales", rate__gt=0)[0]
     line = invoice_services.InvoiceLineInput("Work", Decimal(1), Decimal("10.00"), vat)
 
     def draft() -> Invoice:
@@ -133,8 +133,8 @@ def _books_targets(company: Company, staff: User) -> dict[str, object]:
     from tests.bookkeeping.helpers import draft, posted
 
     return {
-        "account": Account.objects.filter(company=company).first().pk,
-        "fiscal_year": FiscalYear.objects.filter(company=company).first().pk,
+        "account": Account.objects.filter(company=company)[0].pk,
+        "fiscal_year": FiscalYear.objects.filter(company=company)[0].pk,
         "entry": posted(staff, company).pk,
         "internal_entry": draft(staff, company, internal_note="office only").pk,
         "party": books_services.party_create(

@@ -6,8 +6,10 @@ stored totals, the booked entry, the PDF and the UBL file cannot disagree.
 
 from __future__ import annotations
 
+from schwifty import IBAN
+
 from ..einvoice import EInvoice, ELine, EParty, EPayment, ETotals, EVatBreakdown
-from ..models import Invoice, InvoiceKind, InvoiceLine, Party
+from ..models import BooksSettings, Invoice, InvoiceKind, InvoiceLine, Party
 from ..render import InvoiceDocument, InvoiceItem, InvoiceParty, VatSummaryRow
 from ..render.invoice_pdf import Language
 from ..totals import Totals, TotalsLine, invoice_totals
@@ -47,17 +49,43 @@ def _address(party: Party) -> tuple[str, ...]:
     return tuple(part for part in (party.street, city, party.country) if part)
 
 
+def _seller_details(invoice: Invoice) -> BooksSettings:
+    """The company's IBAN, BIC and address as staff set them (blank when the books are new)."""
+    found = BooksSettings.objects.filter(company_id=invoice.company_id).first()
+    return found if found is not None else BooksSettings(company_id=invoice.company_id)
+
+
+def _seller_address(invoice: Invoice, details: BooksSettings) -> tuple[str, ...]:
+    city = " ".join(part for part in (details.postcode, details.city) if part)
+    return tuple(part for part in (details.street, city, invoice.company.country) if part)
+
+
+def _iban_printed(iban: str) -> str:
+    """Groups of four, as people copy it into their bank ("BE68 5390 0754 7034")."""
+    return str(IBAN(iban).formatted) if iban else ""
+
+
+def _payment_means(currency: str, iban: str) -> str:
+    """UNCL4461: 58 SEPA credit transfer (euro only), 30 another credit transfer to the account;
+    "1" (not specified) without an IBAN, since BR-50 asks an account for 30 and 58."""
+    if not iban:
+        return "1"
+    return "58" if currency == "EUR" else "30"
+
+
 def invoice_document(invoice: Invoice, lines: list[InvoiceLine], totals: Totals) -> InvoiceDocument:
     """What the PDF prints; a draft prints as "Draft" (a preview, never stored)."""
     company = invoice.company
     credit_of = invoice.credit_of
+    details = _seller_details(invoice)
     return InvoiceDocument(
         kind="credit_note" if invoice.kind == InvoiceKind.CREDIT_NOTE else "invoice",
         number=invoice.number or "Draft",
         issue_date=invoice.issue_date or invoice.created_at.date(),
         currency=invoice.currency,
-        seller=InvoiceParty(name=company.name, address_lines=(company.country,),
-                            vat_number=company.vat_number),
+        seller=InvoiceParty(name=company.name, address_lines=_seller_address(invoice, details),
+                            vat_number=company.vat_number, iban=_iban_printed(details.iban),
+                            bic=details.bic),
         buyer=InvoiceParty(name=invoice.party.name, address_lines=_address(invoice.party),
                            vat_number=invoice.party.vat_number, email=invoice.party.email),
         lines=tuple(
@@ -103,7 +131,15 @@ def invoice_einvoice(invoice: Invoice, lines: list[InvoiceLine], totals: Totals)
     """
     company = invoice.company
     assert invoice.issue_date is not None  # issued
-    seller = EParty(name=company.name, vat_number=company.vat_number, country=company.country)
+    details = _seller_details(invoice)
+    seller = EParty(
+        name=company.name,
+        vat_number=company.vat_number,
+        country=company.country,
+        street=details.street,
+        city=details.city,
+        postcode=details.postcode,
+    )
     return EInvoice(
         kind="credit_note" if invoice.kind == InvoiceKind.CREDIT_NOTE else "invoice",
         number=invoice.number,
@@ -136,7 +172,10 @@ def invoice_einvoice(invoice: Invoice, lines: list[InvoiceLine], totals: Totals)
         buyer_reference=invoice.number,
         billing_reference=invoice.credit_of.number if invoice.credit_of else "",
         note=invoice.note,
-        # No IBAN of the seller is kept yet: "1" = payment means not specified (BR-50 asks an
-        # account for credit transfers, 30/58).
-        payment=EPayment(means_code="1", payment_id=invoice.payment_reference),
+        payment=EPayment(
+            means_code=_payment_means(invoice.currency, details.iban),
+            payment_id=invoice.payment_reference,
+            iban=details.iban,
+            bic=details.bic if details.iban else "",
+        ),
     )  # fmt: skip

@@ -1,5 +1,6 @@
-"""Everything that changes the books (see ledger.py, install.py, parties.py)."""
+"""Everything that changes the books (ledger.py, install.py, parties.py, books_settings.py)."""
 
+from .books_settings import books_settings_update
 from .install import books_install, books_install_missing, fiscal_year_bounds, fiscal_year_open
 from .ledger import (
     LineInput,
@@ -34,6 +35,7 @@ __all__ = [
     "books_install",
     "books_install_missing",
     "books_settings",
+    "books_settings_update",
     "entry_book",
     "entry_create",
     "entry_delete",

@@ -27,6 +27,7 @@ STAFF_ONLY = (
     'id="entry-state-filter"',
     'id="report-publish"',
     'data-view="purchases"',
+    'id="seller-form"',  # the company's IBAN and address on invoices
 )
 
 

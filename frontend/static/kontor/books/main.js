@@ -10,6 +10,7 @@ import { entriesLoad, entriesStart, entryLive, entryOpen } from "./entries.js";
 import { invoiceLive, invoiceOpen, invoicesLoad, invoicesStart } from "./invoices.js";
 import { purchasesLoad, purchasesStart } from "./purchases.js";
 import { reportsStart } from "./reports.js";
+import { sellerStart } from "./seller.js";
 
 const loaders = {
   dashboard: dashboardLoad,
@@ -47,6 +48,7 @@ invoicesStart();
 entriesStart();
 reportsStart();
 if (config.staff) purchasesStart();
+if (config.staff) sellerStart();
 
 const dashboardRefresh = debounce(() => {
   if (loaded.has("dashboard")) dashboardLoad();
