@@ -318,6 +318,7 @@ def test_the_migration_backfills_html_and_the_attachment_flag(world: World) -> N
     migration = importlib.import_module("chat.migrations.0003_message_body_html")
     thread = permanent(world)
     folder = Folder.objects.filter(company=world.company, audience="shared").first()
+    assert folder is not None
     document = document_upload(
         actor=world.owner, folder=folder, content=io.BytesIO(pdf_bytes()), name="a.pdf"
     )
