@@ -18,9 +18,10 @@ What it does, all on 127.0.0.1, and stops everything it started at the end:
      reads the object once to check the whole file's SHA-256). For information (--no-post skips
      it) the same with Kontor's presigned POST: the client streams a multipart form (policy
      fields, then `file`) straight to S3, then finishes. Kontor download:
-     `GET documents/<id>/download/` answers 302 to a presigned link, the client streams the
-     body (thrown away; `--to-disk` writes it), then fetches it once more, untimed, to check
-     its SHA-256.
+     `GET documents/<id>/download/` answers 302 to a presigned link, which the client fetches
+     in 8 MiB ranges, --part-threads at a time, as s3transfer does (thrown away; `--to-disk`
+     writes it), then once more, untimed, to check its SHA-256; and, for information, in one
+     stream as a browser does.
    - Baseline: boto3 `upload_file` / `download_fileobj` (`download_file` with --to-disk)
      (s3transfer, default TransferConfig: 8 MiB parts, 10 threads) of the same file, to and from
      the same bucket.
@@ -347,6 +348,59 @@ def connection(url: str, timeout: float = 600.0) -> tuple[http.client.HTTPConnec
     assert parts.scheme == "http" and parts.hostname, url
     conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
     return conn, (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def ranged_get(url: str, size: int, dest: Path | None, threads: int) -> int:
+    """GETs `url` in 8 MiB ranges, `threads` at a time, each through one 1 MiB buffer, written
+    at its offset in `dest` (None: thrown away); returns the bytes read."""
+    part = 8 * MIB
+    ranges = [(start, min(start + part, size) - 1) for start in range(0, size, part)]
+    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC) if dest is not None else None
+    lock = threading.Lock()
+    queue = list(reversed(ranges))
+    total = [0]
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        view = memoryview(bytearray(CHUNK))
+        conn, target = connection(url)
+        try:
+            while not errors:
+                with lock:
+                    if not queue:
+                        return
+                    first, last = queue.pop()
+                conn.request("GET", target, headers={"Range": f"bytes={first}-{last}"})
+                response = conn.getresponse()
+                if response.status != 206:
+                    raise RuntimeError(f"a range answered {response.status}")
+                offset = first
+                while True:
+                    n = response.readinto(view)
+                    if not n:
+                        break
+                    if fd is not None:
+                        os.pwrite(fd, view[:n], offset)
+                    offset += n
+                with lock:
+                    total[0] += offset - first
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            conn.close()
+
+    pool = [threading.Thread(target=worker) for _ in range(min(threads, len(ranges)))]
+    try:
+        for thread in pool:
+            thread.start()
+        for thread in pool:
+            thread.join()
+    finally:
+        if fd is not None:
+            os.close(fd)
+    if errors:
+        raise errors[0]
+    return total[0]
 
 
 def file_chunks(path: Path, size: int, offset: int = 0) -> Iterator[bytes]:
@@ -738,7 +792,7 @@ class Bench:
         return seconds, parts, int(document["id"])
 
     def kontor_download(
-        self, document_id: int, dest: Path | None, digest: Any = None
+        self, document_id: int, dest: Path | None, digest: Any = None, threads: int = 1
     ) -> tuple[float, dict, int]:
         parts = {}
         started = time.perf_counter()
@@ -746,6 +800,11 @@ class Bench:
         if status != 302:
             raise RuntimeError(f"download answered {status}: {answer!r}")
         parts["redirect"] = time.perf_counter() - started
+        if threads > 1:
+            written = ranged_get(headers["Location"], self.args.size, dest, threads)
+            seconds = time.perf_counter() - started
+            parts["get"] = seconds - parts["redirect"]
+            return seconds, parts, written
         conn, target = connection(headers["Location"])
         try:
             conn.request("GET", target)
@@ -841,11 +900,22 @@ class Bench:
         self.record(repeat, "kontor upload", size, seconds, parts, watch)
         self.settle()
         dest = self.sink()
+        # As s3transfer downloads (the baseline): the presigned link fetched in 8 MiB ranges,
+        # --part-threads at a time. A presigned GET's signature does not cover Range.
         with self.watched("kontor-download", repeat) as watch:
-            seconds, parts, written = self.kontor_download(document_id, dest)
+            seconds, parts, written = self.kontor_download(
+                document_id, dest, threads=self.args.part_threads
+            )
         self.record(repeat, "kontor download", written, seconds, parts, watch)
         if dest is not None:
             self.verify(dest, size, self.sha256, "kontor download")
+        self.settle()
+        # For information: one stream, as a browser downloads.
+        with self.watched("kontor-download-one-stream", repeat) as watch:
+            seconds, parts, written = self.kontor_download(document_id, dest)
+        self.record(repeat, "kontor download (one stream)", written, seconds, parts, watch)
+        if dest is not None:
+            self.verify(dest, size, self.sha256, "kontor download (one stream)")
         else:
             # Not timed: the same route once more, hashing what the link serves.
             digest = hashlib.sha256()
@@ -1195,6 +1265,18 @@ def report(bench: Bench) -> None:
         ("upload vs one-request boto3", "kontor upload", "boto3 put_object", False),
         ("presigned POST upload", "kontor upload (POST)", "boto3 upload (s3transfer)", False),
         ("download vs one-request boto3", "kontor download", "boto3 get_object", False),
+        (
+            "one-stream download",
+            "kontor download (one stream)",
+            "boto3 download (s3transfer)",
+            False,
+        ),
+        (
+            "one-stream vs one-request",
+            "kontor download (one stream)",
+            "boto3 get_object",
+            False,
+        ),
         ("upload through Django", "django upload", "boto3 upload (django size)", False),
         ("proposal: presigned PUT", "presigned PUT (proposal)", "boto3 upload (s3transfer)", False),
         (
