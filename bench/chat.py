@@ -335,6 +335,12 @@ class ChatBench(Bench):
             "KONTOR_WS_BURST": str(args.sat_ws_burst),
         }
         self.app = "server.asgi:application"
+        if args.sample:
+            # bench/sampler.py: CPU-weighted stacks of each real daphne, no py-spy needed.
+            self.app = "bench.sampler:application"
+            Path(args.sample).mkdir(parents=True, exist_ok=True)
+            for name, env in (("real", self.env), ("real-open", self.open_env)):
+                env["BENCH_SAMPLE_FILE"] = str(Path(args.sample).resolve() / f"{name}.txt")
         if args.conn_max_age is not None:
             self.app = "bench.chat:persistent_asgi"
             for env in (self.env, self.open_env):
@@ -368,8 +374,9 @@ class ChatBench(Bench):
         )
         self.servers["real"] = Daphne("real", self.app, self.env, self.data_dir)
         self.servers["real-open"] = Daphne("real-open", self.app, self.open_env, self.data_dir)
+        bare_env = {k: v for k, v in self.env.items() if k != "BENCH_SAMPLE_FILE"}
         self.servers["bare"] = Daphne(
-            "bare", "bench.bare_asgi:application", self.env, self.data_dir
+            "bare", "bench.bare_asgi:application", bare_env, self.data_dir
         )
         self.clients = Child(
             "clients", [PY, str(Path(__file__)), "--role", "clients"], self.env, self.data_dir
@@ -677,6 +684,12 @@ def main() -> None:
         "--profile",
         metavar="DIR",
         help="py-spy record daphne (and the bare publishers) in each phase (skews the numbers)",
+    )
+    parser.add_argument(
+        "--sample",
+        metavar="DIR",
+        help="bench/sampler.py in the real daphnes: DIR/real.txt, DIR/real-open.txt (collapsed"
+        " stacks, CPU-weighted; summary: python bench/sampler.py DIR/real-open.txt)",
     )
     # What ws_fanout's bare baseline runs with (its defaults).
     parser.set_defaults(

@@ -51,7 +51,7 @@ def _send(connection: Connection, frame: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(client_id, str):
         raise ActionError("bad_frame", '"client_id" (a UUID) is required.')
     user, reach = connection.user, connection.reach
-    thread = selectors.thread_get(user=user, thread_id=_id(frame, "thread"), reach=reach)
+    thread = selectors.thread_get_reached(thread_id=_id(frame, "thread"), reach=reach)
     reply_to = (
         selectors.message_get(user=user, message_id=_id(frame, "reply_to"), reach=reach)
         if frame.get("reply_to") is not None

@@ -66,9 +66,12 @@ def message_payload(message: Message, attachments: list[Document] | None = None)
 
 
 def read_payload(state: ReadState) -> dict[str, Any]:
+    """`name`: the reader's display name, so that the page says "seen by Anna" without a lookup
+    (set `state.user` to the reader first where it is at hand, or it costs a query)."""
     return {
         "thread": state.thread_id,
         "user": state.user_id,
+        "name": state.user.display_name,
         "last_read": state.last_read_id,
         "at": _when(state.read_at),
     }

@@ -132,6 +132,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.event_frame(message)
         elif message["type"] == "ephemeral.frame":
             await self.ephemeral_frame(message)
+        elif message["type"] == "websocket.receive":
+            # Likewise for a client frame: its action touches the database only on the action
+            # pool, whose threads close or return their connection around every call.
+            await self.websocket_receive(message)
         else:
             await super().dispatch(message)
 

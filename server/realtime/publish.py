@@ -64,10 +64,16 @@ def publish(
         payload=clean_payload,
         created_at=timezone.now(),
     )
-    frame = event_frame(event)
-    group = group_name(company_id, audience)
-    transaction.on_commit(lambda: _push(group, event.id, frame), robust=True)
+    push_on_commit(event)
     return event
+
+
+def push_on_commit(event: Event) -> None:
+    """Push a stored event to its group once the transaction commits (at once in autocommit).
+    For a caller that wrote the Event row itself (chat's one-statement send)."""
+    frame = event_frame(event)
+    group = group_name(event.company_id, event.audience)
+    transaction.on_commit(lambda: _push(group, event.id, frame), robust=True)
 
 
 def publish_many(

@@ -107,6 +107,7 @@ async def test_edit_delete_read_and_typing(world: World) -> None:
         read[0]["data"]["user"] == world.accountant.pk
         and read[0]["data"]["last_read"] == message_id
     )
+    assert read[0]["data"]["name"] == world.accountant.display_name  # "seen by Anna"
 
     await staff.send_json_to({"type": "chat.delete", "message": message_id})
     refused = [f for f in await frames_until_quiet(staff) if f["type"] == "ack"]
@@ -159,3 +160,43 @@ async def test_no_one_writes_or_reads_another_company_s_thread(world: World) -> 
         assert (await client.receive_json_from(timeout=3))["code"] == "not_found"
     assert await _count() == 0
     await client.disconnect()
+
+
+@database_sync_to_async
+def _internal_thread(world: World) -> Thread:
+    from chat import services
+
+    return services.thread_create(
+        actor=world.owner, company=world.company, title="Margins", internal=True
+    )
+
+
+async def test_a_client_cannot_send_into_an_internal_thread_of_its_own_company(
+    world: World,
+) -> None:
+    """chat.send checks the thread against the socket's reach without the ORM filter: the same
+    rule (staff: every thread of their companies; clients: shared threads only)."""
+    internal = await _internal_thread(world)
+    client, _ = await socket_open(world.client)
+    for thread_id in (internal.pk, 10**12):
+        frame = {
+            "type": "chat.send",
+            "thread": thread_id,
+            "body": "hi",
+            "client_id": str(uuid.uuid4()),
+        }
+        await client.send_json_to(frame)
+        assert (await client.receive_json_from(timeout=3))["code"] == "not_found"
+    await client.disconnect()
+    assert await _count() == 0
+    staff, _ = await socket_open(world.accountant)
+    frame = {
+        "type": "chat.send",
+        "thread": internal.pk,
+        "body": "hi",
+        "client_id": str(uuid.uuid4()),
+    }
+    await staff.send_json_to(frame)
+    acks = [f for f in await frames_until_quiet(staff) if f["type"] == "ack"]
+    assert len(acks) == 1 and await _count() == 1
+    await staff.disconnect()

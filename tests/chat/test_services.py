@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import uuid
 from datetime import timedelta
 
@@ -265,9 +266,10 @@ def test_discuss_a_calendar_event(world: World) -> None:
     assert staff_thread.audience == "internal"
 
 
-def test_a_send_with_the_socket_s_reach_is_a_few_writes(world: World) -> None:
+def test_a_send_with_the_socket_s_reach_is_one_statement(world: World) -> None:
     """The socket's hot path: no reach recomputed, no retry lookup, no re-fetch of what was just
-    written; the first send in a thread also creates the author's read mark."""
+    written; message, thread, read mark and event in one statement (a savepoint around it only
+    inside a transaction, as here); the first send in a thread also creates the read mark."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -276,17 +278,57 @@ def test_a_send_with_the_socket_s_reach_is_a_few_writes(world: World) -> None:
 
     thread = permanent(world)
     reach = reach_of(world.client)
-    send(world.client, thread, "first", client_id=uuid.uuid4(), reach=reach)
+    with CaptureQueriesContext(connection) as first_captured:
+        first = send(world.client, thread, "first", client_id=uuid.uuid4(), reach=reach)
+    assert ReadState.objects.get(user=world.client, thread=thread).last_read_id == first.pk
     with CaptureQueriesContext(connection) as captured:
         message = send(world.client, thread, "**second**", client_id=uuid.uuid4(), reach=reach)
-    statements = [q["sql"].split()[0].upper() for q in captured.captured_queries]
-    writes = [s for s in statements if s in {"SELECT", "INSERT", "UPDATE", "DELETE"}]
-    assert sorted(writes) == ["INSERT", "INSERT", "UPDATE", "UPDATE"], captured.captured_queries
+    for queries in (first_captured, captured):
+        statements = [q["sql"].split()[0].upper() for q in queries.captured_queries]
+        assert statements == ["SAVEPOINT", "WITH", "RELEASE"], statements
     assert ReadState.objects.get(user=world.client, thread=thread).last_read_id == message.pk
+    thread.refresh_from_db()
+    assert thread.last_message_at == Message.objects.get(pk=message.pk).created_at
     event = Event.objects.filter(kind="chat.message").latest("id")
+    assert event.payload["id"] == message.pk
+    assert event.payload["client_id"] == str(message.client_id)
+    assert event.company_id == world.company.pk and event.audience == "shared"
     assert event.payload["html"] == "<p><strong>second</strong></p>\n"
     assert event.payload["attachments"] == []
-    assert Message.objects.get(pk=message.pk).body_html == "<p><strong>second</strong></p>\n"
+    stored = Message.objects.get(pk=message.pk)
+    assert stored.body_html == "<p><strong>second</strong></p>\n"
+    assert (stored.author_id, stored.company_id) == (world.client.pk, world.company.pk)
+    assert stored.mentions == []
+
+
+def test_the_one_statement_send_never_moves_a_read_mark_back(world: World) -> None:
+    from chat.models import ReadState
+
+    thread = permanent(world)
+    ReadState.objects.create(user=world.client, thread=thread, last_read_id=10**12)
+    send(world.client, thread, "hello", client_id=uuid.uuid4())
+    assert ReadState.objects.get(user=world.client, thread=thread).last_read_id == 10**12
+
+
+def test_the_one_statement_send_pushes_the_stored_event_on_commit(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    from unittest import mock
+
+    thread = permanent(world)
+    with (
+        mock.patch("server.realtime.publish._push") as push,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        message = send(world.client, thread, "hi", client_id=uuid.uuid4())
+        assert push.call_count == 0  # not before the commit
+    event = Event.objects.filter(kind="chat.message").latest("id")
+    assert push.call_count == 1
+    group, event_id, frame = push.call_args.args
+    assert (group, event_id) == (f"company.{world.company.pk}.shared", event.pk)
+    data = json.loads(frame)
+    assert data["id"] == event.pk and data["kind"] == "chat.message"
+    assert data["data"] == event.payload and data["data"]["id"] == message.pk
 
 
 def test_a_retry_after_the_thread_was_resolved_still_acks_the_first_message(world: World) -> None:
