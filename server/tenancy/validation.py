@@ -25,6 +25,8 @@ def vat_number_clean(country: str, number: str) -> str:
         raise ValidationError(
             f"{number!r} is not a valid VAT number for {country}; for example {example}."
         ) from None
-    # Store one form per country: the country prefix followed by the digits.
+    # Store one form per country: the country prefix, the digits, and for Norway "MVA" (which
+    # stdnum's compact form of no.mva already carries).
+    digits = compact.removesuffix("MVA")
     suffix = "MVA" if country == "NO" else ""
-    return f"{country}{compact}{suffix}"
+    return f"{country}{digits}{suffix}"
