@@ -17,8 +17,7 @@ from .models import Account, BooksSettings, Entry, FiscalYear, Journal, Party, V
 
 
 def _companies(user: User) -> frozenset[int]:
-    reach = reach_of(user)
-    return reach.staff | reach.client
+    return reach_of(user).companies
 
 
 def _get(queryset: QuerySet, user: User, pk: int | str, what: str) -> Model:

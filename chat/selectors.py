@@ -22,7 +22,7 @@ from django.http import Http404
 from dossier.models import Document
 from server.accounts.models import User
 from server.tenancy.access import Reach
-from server.tenancy.models import Audience, Company
+from server.tenancy.models import Company
 
 from .models import Message, MessageEdit, ReadState, Request, RequestState, Thread
 
@@ -64,9 +64,7 @@ def thread_get_reached(*, thread_id: int, reach: Reach) -> Thread:
     if row is None:
         raise Http404("No such conversation.")
     thread = Thread.from_db(DEFAULT_DB_ALIAS, names, row)
-    if thread.company_id in reach.staff or (
-        thread.company_id in reach.shared_only and thread.audience == Audience.SHARED
-    ):
+    if reach.sees(thread.company_id, thread.audience):
         return thread
     raise Http404("No such conversation.")
 

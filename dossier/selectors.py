@@ -137,7 +137,7 @@ def direct_upload_get(*, user: User, upload_id: str) -> DirectUpload:
     reach = reach_of(user)
     try:
         return DirectUpload.objects.select_related("folder", "company").get(
-            pk=upload_id, user=user, company_id__in=reach.staff | reach.client
+            pk=upload_id, user=user, company_id__in=reach.companies
         )
     except (DirectUpload.DoesNotExist, ValueError):
         raise Http404("No such upload.") from None

@@ -28,7 +28,7 @@ from dossier import storage
 from dossier.models import Document, DocumentKind, Folder, InboxState
 from server.accounts.models import User
 from server.realtime.publish import publish
-from server.tenancy.access import NotPermitted, reach_of
+from server.tenancy.access import require_member
 from server.tenancy.models import Company
 
 from ..charts import AccountKind, Role
@@ -86,13 +86,6 @@ class InvoiceLineInput:
 
 
 # --- Checks ---------------------------------------------------------------------------------------
-
-
-def _require_member(actor: User, company: Company) -> None:
-    """Client members and the office staff serving the company issue its invoices."""
-    reach = reach_of(actor)
-    if company.pk not in reach.staff | reach.client:
-        raise NotPermitted("Only the company's people and its office can do this.")
 
 
 def _number(value: Any, what: str, line: int) -> Decimal:
@@ -223,7 +216,7 @@ def invoice_draft_create(
 ) -> Invoice:
     """A draft sales invoice; the issue date defaults to the day of issue, the due date to 30
     days after it, the currency to the company's."""
-    _require_member(actor, company)
+    require_member(actor, company)
     _party_check(company, party)
     checked = _lines_check(company, lines)
     currency = _currency_check(currency or company.currency)
@@ -260,7 +253,7 @@ def invoice_draft_update(
     payment_reference: str | None = None,
 ) -> Invoice:
     """Change a draft (`issue_date=None` / `due_date=None` go back to the defaults)."""
-    _require_member(actor, invoice.company)
+    require_member(actor, invoice.company)
     with transaction.atomic():
         invoice = _draft_lock(invoice)
         company = invoice.company
@@ -291,7 +284,7 @@ def invoice_draft_update(
 
 
 def invoice_draft_delete(*, actor: User, invoice: Invoice) -> None:
-    _require_member(actor, invoice.company)
+    require_member(actor, invoice.company)
     with transaction.atomic():
         invoice = _draft_lock(invoice)
         invoice_id, audience = invoice.pk, invoice.audience
@@ -313,7 +306,7 @@ def credit_note_create(
     """A draft credit note of an issued sales invoice; its lines default to all of the invoice's.
     It is issued with `invoice_issue`, in the credit notes' own series, booked with the sides
     swapped."""
-    _require_member(actor, invoice.company)
+    require_member(actor, invoice.company)
     if invoice.direction != InvoiceDirection.SALES or invoice.kind != InvoiceKind.INVOICE:
         raise InvoiceConflict("not_creditable", "Only a sales invoice can be credited here.")
     if invoice.state != InvoiceState.ISSUED:
@@ -356,7 +349,7 @@ def invoice_issue(*, actor: User, invoice: Invoice, payment_reference: str = "")
     the stored object is deleted again (as the dossier does for its own uploads). Called inside a
     caller's transaction that later rolls back, the object would stay: call it outermost.
     """
-    _require_member(actor, invoice.company)
+    require_member(actor, invoice.company)
     stored: list[str] = []
     try:
         with transaction.atomic():

@@ -31,8 +31,7 @@ PARTY_FIELDS = (
 
 def _require_member(actor: User, company: Company) -> None:
     # Clients issue invoices, so both sides of the company may keep its parties.
-    reach = reach_of(actor)
-    if company.pk not in reach.staff | reach.client:
+    if company.pk not in reach_of(actor).companies:
         from django.http import Http404
 
         raise Http404("No such company.")

@@ -49,7 +49,7 @@ class TokenBucket:
 
 
 def _groups(reach: Reach) -> list[str]:
-    groups = [group_name(cid, Audience.SHARED) for cid in reach.staff | reach.client]
+    groups = [group_name(cid, Audience.SHARED) for cid in reach.companies]
     groups += [group_name(cid, Audience.INTERNAL) for cid in reach.staff]
     return groups
 

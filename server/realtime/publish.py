@@ -76,46 +76,6 @@ def push_on_commit(event: Event) -> None:
     transaction.on_commit(lambda: _push(group, event.id, frame), robust=True)
 
 
-def publish_many(
-    company: Company | int,
-    kind: str,
-    payloads: list[dict[str, Any]],
-    audience: str = Audience.SHARED,
-) -> list[Event]:
-    """`publish` for a batch (a calendar generated at once): one INSERT, one push per event."""
-    if audience not in Audience.values:
-        raise ValueError(f"Unknown audience {audience!r}.")
-    if not payloads:
-        return []
-    company_id = company if isinstance(company, int) else company.pk
-    now = timezone.now()
-    events = Event.objects.bulk_create(
-        [
-            Event(
-                company_id=company_id,
-                audience=audience,
-                kind=kind,
-                payload=json.loads(json.dumps(payload, cls=DjangoJSONEncoder)),
-                created_at=now,
-            )
-            for payload in payloads
-        ]
-    )
-    if any(event.id is None for event in events):  # a database that returns no ids on bulk insert
-        events = list(
-            Event.objects.filter(company_id=company_id, kind=kind, created_at=now).order_by("id")
-        )
-    group = group_name(company_id, audience)
-    pushes = [(event.id, event_frame(event)) for event in events]
-
-    def push_all() -> None:
-        for event_id, frame in pushes:
-            _push(group, event_id, frame)
-
-    transaction.on_commit(push_all, robust=True)
-    return events
-
-
 def publish_batch(items: list[tuple[Company | int, str, dict[str, Any], str]]) -> list[Event]:
     """`publish` for many companies at once, each item (company, kind, payload, audience): one
     INSERT for all rows, and on commit one hand-over of every push (in order within a group)

@@ -73,6 +73,17 @@ class Reach:
     def shared_only(self) -> frozenset[int]:
         return self.client - self.staff
 
+    @property
+    def companies(self) -> frozenset[int]:
+        """Every company the user sees, from either side."""
+        return self.staff | self.client
+
+    def sees(self, company_id: int, audience: str = Audience.SHARED) -> bool:
+        """`item_filter` for one item already in hand."""
+        return company_id in self.staff or (
+            company_id in self.client and audience == Audience.SHARED
+        )
+
     def audience_for(self, company_id: int) -> str | None:
         if company_id in self.staff:
             return Audience.INTERNAL
@@ -127,9 +138,8 @@ class ReachPerRequestMiddleware:
 
 
 def companies_for(user: User, queryset: QuerySet[Company] | None = None) -> QuerySet[Company]:
-    reach = reach_of(user)
     queryset = Company.objects.all() if queryset is None else queryset
-    return queryset.filter(id__in=reach.staff | reach.client)
+    return queryset.filter(id__in=reach_of(user).companies)
 
 
 def visible_to(user: User, queryset: QuerySet[M]) -> QuerySet[M]:
@@ -147,6 +157,12 @@ def company_get(user: User, company_id: int | str) -> Company:
 
 def is_staff_of(user: User, company: Company) -> bool:
     return company.pk in reach_of(user).staff
+
+
+def require_member(user: User, company: Company) -> None:
+    """For actions either side of a company may take (a client issuing its own invoice)."""
+    if company.pk not in reach_of(user).companies:
+        raise NotPermitted("Only the company's people and its office can do this.")
 
 
 def require_staff(user: User, company: Company) -> None:

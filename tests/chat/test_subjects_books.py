@@ -42,3 +42,30 @@ def test_another_company_cannot_discuss_an_entry(world: World) -> None:
             services.thread_for_subject(
                 actor=outsider, subject_type="books.entry", subject_id=entry.pk
             )
+
+
+def test_discuss_an_invoice_and_outsiders_cannot(world: World) -> None:
+    from decimal import Decimal
+
+    from bookkeeping import services as books
+    from bookkeeping.invoices import services as invoices
+    from bookkeeping.models import VatCode
+
+    party = books.party_create(
+        actor=world.client, company=world.company, name="Buyer", country=world.company.country
+    )
+    vat = VatCode.objects.filter(company=world.company, direction="sales", rate__gt=0).first()
+    assert vat is not None
+    line = invoices.InvoiceLineInput("Work", Decimal(1), Decimal("10.00"), vat)
+    invoice = invoices.invoice_draft_create(
+        actor=world.client, company=world.company, party=party, lines=[line]
+    )
+    thread, created = services.thread_for_subject(
+        actor=world.accountant, subject_type="books.invoice", subject_id=invoice.pk
+    )
+    assert created and thread.company == world.company and "Buyer" in thread.title
+    for outsider in (world.other_client, world.other_owner):
+        with pytest.raises(Http404):
+            services.thread_for_subject(
+                actor=outsider, subject_type="books.invoice", subject_id=invoice.pk
+            )

@@ -62,3 +62,11 @@ def test_each_request_starts_afresh(world: World) -> None:
     with CaptureQueriesContext(connection) as queries:
         _in_request(lambda: reach_of(world.accountant))
     assert len(queries) > 0
+
+
+def test_a_reach_sees_items_as_the_item_filter_does(world: World) -> None:
+    client, staff = reach_of(world.client), reach_of(world.accountant)
+    assert client.sees(world.company.pk) and not client.sees(world.company.pk, "internal")
+    assert staff.sees(world.company.pk, "internal")
+    assert not client.sees(world.other_company.pk) and not staff.sees(world.sibling_company.pk)
+    assert client.companies == {world.company.pk}
