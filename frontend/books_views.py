@@ -15,6 +15,7 @@ from django.utils import timezone
 from bookkeeping import selectors as books_selectors
 from bookkeeping.models import EntryState, InvoiceKind, InvoiceState, PartyKind
 from bookkeeping.vat_codes import Direction
+from calendar_app.rules.base import months, quarters, terms
 from dossier.models import DocumentKind
 from server.accounts.models import User
 from server.tenancy.access import is_staff_of
@@ -35,20 +36,17 @@ REPORT_PARAMS: dict[str, tuple[str, ...]] = {
     "ratios": ("from", "to"),
 }
 
-# Months per VAT return, by the company's regime.
-VAT_PERIOD_MONTHS = {VatRegime.MONTHLY: 1, VatRegime.BIMONTHLY: 2, VatRegime.QUARTERLY: 3}
+# The periods of a VAT return by the company's regime: the calendar's deadline rules' own.
+VAT_PERIODS = {VatRegime.MONTHLY: months, VatRegime.BIMONTHLY: terms, VatRegime.QUARTERLY: quarters}
 
 
 def vat_period(company: Company, today: datetime.date) -> dict[str, str] | None:
     """The VAT return period `today` falls in, or None when the company files no returns."""
-    months = VAT_PERIOD_MONTHS.get(company.vat_regime)  # type: ignore[call-overload]
-    if months is None:
+    periods_of = VAT_PERIODS.get(company.vat_regime)  # type: ignore[call-overload]
+    if periods_of is None:
         return None
-    first_month = (today.month - 1) // months * months + 1
-    start = today.replace(month=first_month, day=1)
-    end_month = first_month + months  # the month after the period
-    after = start.replace(year=start.year + (end_month > 12), month=(end_month - 1) % 12 + 1)
-    return {"from": start.isoformat(), "to": (after - datetime.timedelta(days=1)).isoformat()}
+    period = next(p for p in periods_of(None, today.year) if p.start <= today <= p.end)
+    return {"from": period.start.isoformat(), "to": period.end.isoformat()}
 
 
 def _choices(choices: Any) -> dict[str, str]:
