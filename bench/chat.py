@@ -63,6 +63,7 @@ from bench.common import (  # noqa: E402
     cpu_snapshot,
     cpu_used,
     pct,
+    run_and_report,
     spread,
 )
 from bench.fanout_clients import Clients, serve  # noqa: E402
@@ -704,15 +705,7 @@ def main() -> None:
         args.sockets, args.companies = 100, 25
         args.seconds, args.sat_seconds, args.repeat = 3.0, 3.0, 1
     bench = ChatBench(args)
-    try:
-        bench.run()
-    except BaseException:
-        bench.log(f"failed; logs in {bench.data_dir}")
-        bench.args.keep = True
-        raise
-    finally:
-        bench.teardown()
-    report(bench)
+    run_and_report(bench, report)
 
 
 if __name__ == "__main__":

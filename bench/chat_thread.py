@@ -62,10 +62,6 @@ from bench.common import (  # noqa: E402
 )
 from bench.ws_fanout import Bench  # noqa: E402
 
-# Re-exported for deadlines.py, which imports them from here.
-__all__ = ["Load", "Probe", "bench_environment", "django_start", "django_stop", "measured",
-           "profile_breakdown", "queries_of"]  # fmt: skip
-
 GOAL_MS = 20.0
 PAGE = 50
 UNREAD_CAP = 100

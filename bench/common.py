@@ -454,3 +454,17 @@ def profile_breakdown(
                 calls += primitive
         found.append((label, cumulative * 1000 / times, round(calls / times)))
     return total, found
+
+
+def run_and_report(bench: Any, report: Callable[[Any], None]) -> None:
+    """Runs a benchmark and prints its report; a failed run keeps its files and says where;
+    everything it started is stopped either way."""
+    try:
+        bench.run()
+    except BaseException:
+        bench.log(f"failed; logs in {bench.data_dir}")
+        bench.args.keep = True
+        raise
+    finally:
+        bench.teardown()
+    report(bench)

@@ -43,17 +43,20 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.chat_thread import (  # noqa: E402
+from bench.chat_thread import bench_environment  # noqa: E402
+from bench.common import (  # noqa: E402
     Load,
     Probe,
-    bench_environment,
+    cpu_snapshot,
+    cpu_used,
     django_start,
     django_stop,
     measured,
     profile_breakdown,
     queries_of,
+    spread,
 )
-from bench.ws_fanout import Bench, cpu_snapshot, cpu_used, spread  # noqa: E402
+from bench.ws_fanout import Bench  # noqa: E402
 
 YEARS = (2026, 2027)
 GOAL_RATIO = 2.0

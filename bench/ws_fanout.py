@@ -45,6 +45,7 @@ from bench.common import (  # noqa: E402
     background_load,
     cpu_snapshot,
     cpu_used,
+    run_and_report,
     spread,
 )
 
@@ -477,15 +478,7 @@ def main() -> None:
         args.sockets, args.companies = 100, 25
         args.seconds, args.sat_seconds, args.repeat = 3.0, 3.0, 1
     bench = Bench(args)
-    try:
-        bench.run()
-    except BaseException:
-        bench.log(f"failed; logs in {bench.data_dir}")
-        bench.args.keep = True
-        raise
-    finally:
-        bench.teardown()
-    report(bench)
+    run_and_report(bench, report)
 
 
 if __name__ == "__main__":
