@@ -179,10 +179,10 @@ class Api:
         from rest_framework.test import APIClient
 
         from server.accounts.models import User
-        from server.accounts.services import api_token_get_or_create
+        from server.accounts.services import api_token_issue
 
         self.client = APIClient(SERVER_NAME="localhost")
-        token = api_token_get_or_create(user=User.objects.get(pk=user_id))
+        token = api_token_issue(user=User.objects.get(pk=user_id))
         self.client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
 
     def get(self, path: str) -> Any:

@@ -110,7 +110,7 @@ def seed() -> None:
     django.setup()
     from dossier.models import Folder
     from server.accounts.models import User
-    from server.accounts.services import api_token_get_or_create
+    from server.accounts.services import api_token_issue
     from server.tenancy.models import ClientRole, CompanyMember, Office
     from server.tenancy.services import company_create
 
@@ -119,7 +119,7 @@ def seed() -> None:
     user = User.objects.create_user(email="client@bench.test", password=secrets.token_urlsafe())
     CompanyMember.objects.create(company=company, user=user, role=ClientRole.ADMIN)
     folder = Folder.objects.get(company=company, template_code="purchase_invoices")
-    token = api_token_get_or_create(user=user)
+    token = api_token_issue(user=user)
     print(json.dumps({"company": company.pk, "folder": folder.pk, "token": token}))
 
 

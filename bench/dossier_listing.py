@@ -568,7 +568,7 @@ def seed(documents: int) -> dict[str, Any]:
 
     from dossier.models import Document, DocumentKind, Folder, InboxState, Version
     from server.accounts.models import User
-    from server.accounts.services import api_token_get_or_create
+    from server.accounts.services import api_token_issue
     from server.tenancy.models import (
         Assignment,
         ClientRole,
@@ -646,8 +646,8 @@ def seed(documents: int) -> dict[str, Any]:
         "folders": {"big": big.pk, "small": small.pk},
         "users": {"client": client.pk, "staff": staff.pk},
         "tokens": {
-            "client": api_token_get_or_create(user=client),
-            "staff": api_token_get_or_create(user=staff),
+            "client": api_token_issue(user=client),
+            "staff": api_token_issue(user=staff),
         },
     }
 

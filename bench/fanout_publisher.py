@@ -88,14 +88,13 @@ class Meter:
         }
 
 
-def _loop_push(layer: Any) -> Callable[[str, int, str], None]:
+def _loop_push(layer: Any) -> Callable[[str, dict[str, Any]], None]:
     """What `_push` could do: hand group_send to one event loop thread that lives as long as the
     process (one Redis connection pool), instead of a new thread, loop and connection per event."""
     loop = asyncio.new_event_loop()
     threading.Thread(target=loop.run_forever, name="publish-loop", daemon=True).start()
 
-    def push(group: str, event_id: int, frame: str) -> None:
-        message = {"type": "event.frame", "id": event_id, "text": frame}
+    def push(group: str, message: dict[str, Any]) -> None:
         asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop).result(timeout=10)
 
     return push
@@ -153,7 +152,13 @@ def main() -> None:
             payload=payload,
             created_at=timezone.now(),
         )
-        message = {"type": "event.frame", "id": event.id, "text": event_frame(event)}
+        message = {
+            "type": "event.frame",
+            "id": event.id,
+            "company": company_id,
+            "audience": Audience.SHARED,
+            "text": event_frame(event),
+        }
         return group_name(company_id, Audience.SHARED), message
 
     send: Callable[[int, dict[str, Any]], None]
@@ -163,9 +168,9 @@ def main() -> None:
         if args.push == "loop":
             real_push = _loop_push(layer)  # type: ignore[assignment]
 
-        def timed_push(group: str, event_id: int, frame: str) -> None:
+        def timed_push(group: str, message: dict[str, Any]) -> None:
             began = time.perf_counter()
-            real_push(group, event_id, frame)
+            real_push(group, message)
             meter.push_seconds.append(time.perf_counter() - began)
 
         publish_module._push = timed_push  # type: ignore[assignment]  # timed apart from the rest

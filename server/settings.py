@@ -59,11 +59,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "channels",
     "django_celery_beat",
     "server.accounts",
+    "server.audit",
     "server.tenancy",
     "server.realtime",
     "dossier",
@@ -233,6 +233,8 @@ LOGOUT_REDIRECT_URL = "frontend:login"
 KONTOR_LOGIN_MAX_FAILURES = int(_env("KONTOR_LOGIN_MAX_FAILURES", "5"))
 KONTOR_LOGIN_WINDOW_SECONDS = int(_env("KONTOR_LOGIN_WINDOW_SECONDS", "900"))
 KONTOR_WS_TICKET_SECONDS = 60
+# Invitation and password-reset links work once, for this many hours.
+KONTOR_PASSWORD_LINK_HOURS = int(_env("KONTOR_PASSWORD_LINK_HOURS", "72"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", False)
@@ -255,7 +257,7 @@ KONTOR_WS_BURST = int(_env("KONTOR_WS_BURST", "40"))
 # --- API -----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "server.accounts.auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

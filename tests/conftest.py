@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from server.accounts.models import User
-from server.accounts.services import api_token_get_or_create
+from server.accounts.services import api_token_issue
 
 from .factories import World, world_make
 
@@ -44,7 +44,7 @@ def api() -> APIClient:
 
 def api_as(user: User) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_get_or_create(user=user)}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=user)}")
     return client
 
 

@@ -34,6 +34,18 @@ _ACTION_BODIES: list[tuple[str, dict[str, Any]]] = [
 COMPANY_SCOPED: list[Route] = [
     Route("company-detail", "get", "/api/v1/companies/{company}/"),
     Route("company-detail", "patch", "/api/v1/companies/{company}/", {"name": "Taken over"}),
+    # Who works where (server/tenancy/people_api.py): {assignee} is staff assigned to the company,
+    # {client_person} one of its client users. Assignments are the office's business: internal.
+    Route("assignment-list", "get", "/api/v1/companies/{company}/assignments/", internal=True),
+    Route("assignment-list", "post", "/api/v1/companies/{company}/assignments/",
+          {"user": "{assignee}"}, True),
+    Route("assignment-detail", "delete", "/api/v1/companies/{company}/assignments/{assignee}/",
+          internal=True),
+    Route("company-detach", "post", "/api/v1/companies/{company}/detach/", {}, True),
+    Route("company-people", "get", "/api/v1/companies/{company}/people/"),
+    Route("company-people", "post", "/api/v1/companies/{company}/people/",
+          {"email": "newcomer@example.test", "role": "client_admin"}),
+    Route("company-person", "delete", "/api/v1/companies/{company}/people/{client_person}/"),
     # Dossier: {folder} and {document} are shared items of the company; {internal_folder} and
     # {internal_document} are office-only ones.
     Route("folder-list", "get", "/api/v1/companies/{company}/folders/"),
@@ -197,6 +209,13 @@ NOT_COMPANY_SCOPED: dict[str, str] = {
     "auth-token": "signs in; no company data",
     "ws-ticket": "a ticket for the caller's own socket; the socket applies the access rules",
     "me": "the caller's own account",
+    "my-tokens": "the caller's own tokens (tests/accounts/test_sign_out.py)",
+    "my-token": "the caller's own tokens (tests/accounts/test_sign_out.py)",
+    "auth-sign-out": "ends the caller's own credential",
+    "password-reset": "answers the same for every address (tests/accounts/test_passwords.py)",
+    "password-reset-confirm": "acts only with a link's secret token",
+    "office-people": "the owner's own office only (tests/tenancy/test_people_api.py)",
+    "office-person": "the owner's own office only (tests/tenancy/test_people_api.py)",
     "company-list": "lists only what the caller may see (tests/tenancy/test_api.py)",
     "schema": "the public API description",
     "docs": "the public API description",

@@ -28,10 +28,10 @@ from dossier import services
 from dossier.models import AccessRecord, DirectUpload, Document, Folder
 from server.accounts.models import User
 from server.realtime.models import Event
-from server.tenancy.models import Company
+from server.tenancy.models import Assignment, Company, CompanyMember, OfficeMember
 from tests.conftest import api_as
 from tests.dossier_files import pdf_bytes
-from tests.factories import World
+from tests.factories import World, user_make
 
 from .isolation import COMPANY_SCOPED, NOT_COMPANY_SCOPED, Route
 
@@ -88,8 +88,16 @@ def _targets(company: Company, staff: User) -> dict[str, object]:
         actor=staff, company=company, title="Office", date=datetime.date(2026, 6, 1),
         audience="internal",
     )  # fmt: skip
+    assignee = user_make()
+    client_person = user_make()
+    if company.office_id is not None:
+        OfficeMember.objects.create(office_id=company.office_id, user=assignee, role="accountant")
+        Assignment.objects.create(company=company, user=assignee)
+    CompanyMember.objects.create(company=company, user=client_person, role="client_member")
     return {
         "company": company.pk,
+        "assignee": assignee.pk,
+        "client_person": client_person.pk,
         "folder": shared.pk,
         "internal_folder": internal.pk,
         "document": document(shared).pk,
@@ -203,6 +211,11 @@ def _fingerprint() -> tuple:
         list(FiscalYear.objects.order_by("pk").values_list("closed_at")),
         list(Invoice.objects.order_by("pk").values_list("state", "number", "entry")),
         Allocation.objects.count(),
+        list(Company.objects.order_by("pk").values_list("office")),
+        list(OfficeMember.objects.order_by("pk").values_list("user", "role", "is_active")),
+        list(CompanyMember.objects.order_by("pk").values_list("user", "role")),
+        list(Assignment.objects.order_by("pk").values_list("user", "company")),
+        User.objects.count(),
     )  # fmt: skip
 
 

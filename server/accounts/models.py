@@ -59,6 +59,9 @@ class WsTicket(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    # What the ticket was issued under ("token:<id>" or "session:<digest>"): signing out of that
+    # closes the sockets the ticket opened.
+    credential = models.CharField(max_length=80, blank=True)
 
     def __str__(self) -> str:
         return f"socket ticket of {self.user_id}, expires {self.expires_at:%Y-%m-%d %H:%M:%S}"
@@ -66,3 +69,38 @@ class WsTicket(models.Model):
     @staticmethod
     def expiry(seconds: int) -> datetime:
         return timezone.now() + timedelta(seconds=seconds)
+
+
+class ApiToken(models.Model):
+    """An API token (`Authorization: Token <key>`); a person may hold several, one per client.
+
+    Only the SHA-256 of the key is stored. Revoking a token deletes the row and closes the sockets
+    opened with tickets it issued.
+    """
+
+    digest = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"API token {self.pk} of {self.user_id}"
+
+
+class PasswordToken(models.Model):
+    """A one-time link to set a password: an invitation or a reset. Only its SHA-256 is stored."""
+
+    class Purpose(models.TextChoices):
+        INVITATION = "invitation", _("Invitation")
+        RESET = "reset", _("Password reset")
+
+    digest = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    purpose = models.CharField(max_length=12, choices=Purpose.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.purpose} link of {self.user_id}, expires {self.expires_at:%Y-%m-%d %H:%M}"

@@ -1,7 +1,11 @@
 """`/ws/`: one socket per browser tab carrying every live update the user may see.
 
-Protocol (docs/realtime.md): server frames `event`, `reset`, `error` and replies to actions;
-client frames are JSON objects with a `type`, dispatched to the handlers in `actions.py`.
+Protocol (docs/realtime.md): server frames `event`, `reset`, `access`, `error` and replies to
+actions; client frames are JSON objects with a `type`, dispatched to the handlers in `actions.py`.
+
+Who sees what can change while a socket is open: each socket also joins its person's group
+(`personal.py`), recomputes its reach when told, and checks every event against its reach when
+it forwards it, so a frame already on its way when access ended is not delivered either.
 """
 
 from __future__ import annotations
@@ -17,10 +21,12 @@ from urllib.parse import parse_qs
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from server.accounts.services import session_credential, socket_credential_valid
 from server.tenancy.access import Reach, reach_of
 from server.tenancy.models import Audience
 
 from .actions import ActionError, Connection, handler_for, in_db_pool
+from .personal import ACCESS_CHANGED, ACCESS_REVOKED, user_group
 from .publish import group_name
 from .replay import replay_after
 
@@ -29,6 +35,12 @@ logger = logging.getLogger(__name__)
 # A connection that keeps flooding after this many refused frames is closed as abusive.
 ABUSE_LIMIT = 100
 CLOSE_POLICY_VIOLATION = 1008
+# The credential the socket was opened with ended (signed out, token revoked, new password,
+# account deactivated): the client goes to the sign-in page instead of reconnecting.
+CLOSE_SIGNED_OUT = 4401
+# The reach could not be checked again (the database was away): the client reconnects, and the
+# reach is computed afresh at connect. Closing is the safe side of not knowing.
+CLOSE_RECHECK_FAILED = 4503
 
 
 class TokenBucket:
@@ -49,9 +61,20 @@ class TokenBucket:
 
 
 def _groups(reach: Reach) -> list[str]:
-    groups = [group_name(cid, Audience.SHARED) for cid in reach.companies]
-    groups += [group_name(cid, Audience.INTERNAL) for cid in reach.staff]
+    groups = [group_name(cid, Audience.SHARED) for cid in sorted(reach.companies)]
+    groups += [group_name(cid, Audience.INTERNAL) for cid in sorted(reach.staff)]
     return groups
+
+
+def _gained(old: Reach, new: Reach) -> Reach:
+    """What `new` sees that `old` did not: whole companies, or a company's internal side."""
+    return Reach(staff=new.staff - old.staff, client=new.client - old.companies)
+
+
+def _reach_now(user_id: int, credential: str, session_key: str | None) -> Reach | None:
+    """The person's reach as the database says now, or None when their credential ended."""
+    user = socket_credential_valid(user_id=user_id, credential=credential, session_key=session_key)
+    return reach_of(user) if user is not None else None
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
@@ -60,6 +83,18 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close()  # before accept: the handshake is refused (HTTP 403)
             return
+        # A browser socket lives as long as its session; a ticket socket as its ticket's origin.
+        session = self.scope.get("session")
+        self.session_key: str | None = None
+        if self.scope.get("kontor_credential") is None and session is not None:
+            self.session_key = session.session_key
+        self.credential: str = self.scope.get("kontor_credential") or (
+            session_credential(self.session_key) if self.session_key else ""
+        )
+        # The person's group first: a change of access made while the reach is being computed
+        # below then still reaches this socket.
+        self.personal = user_group(user.pk)
+        await self.channel_layer.group_add(self.personal, self.channel_name)
         self.reach: Reach = await in_db_pool(reach_of)(user)
         self.connection = Connection(user=user, reach=self.reach)
         self.bucket = TokenBucket(settings.KONTOR_WS_RATE, settings.KONTOR_WS_BURST)
@@ -86,8 +121,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         except ValueError:
             return None
 
-    async def _replay(self, after: int) -> None:
-        replay = await in_db_pool(replay_after)(self.reach, after)
+    async def _replay(self, after: int, reach: Reach | None = None) -> None:
+        replay = await in_db_pool(replay_after)(reach or self.reach, after)
         if replay.reset:
             await self.send(text_data='{"type":"reset"}')
             return
@@ -99,30 +134,76 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def _rejoin_periodically(self) -> None:
         # channels-redis forgets group members after its group expiry (a day by default); a tab
         # left open longer would go deaf without a word. Joining again renews the membership.
-        # The reach is computed again too: the socket's actions use it, so a change of who sees
-        # what (an assignment ended) reaches an open socket within one period.
+        # The reach is checked again too, in case a change's signal was lost (Redis away).
         while True:
             await asyncio.sleep(settings.KONTOR_WS_REJOIN_SECONDS)
-            try:
-                reach = await in_db_pool(reach_of)(self.scope["user"])
-            except Exception:
-                logger.exception("Recomputing a socket's reach failed; keeping the old one")
-                reach = self.reach
-            joined = _groups(reach)
-            for group in set(self.joined) - set(joined):
-                await self.channel_layer.group_discard(group, self.channel_name)
-            self.reach = self.connection.reach = reach
-            self.joined = joined
-            for group in joined:
+            if not await self._reach_refresh(after=None):
+                return
+            await self.channel_layer.group_add(self.personal, self.channel_name)
+            for group in self.joined:
                 await self.channel_layer.group_add(group, self.channel_name)
+
+    async def _reach_refresh(self, after: int | None) -> bool:
+        """Compute the reach again and follow it: leave the groups it no longer includes, join
+        the new ones and replay what the gained companies published since `after`. False when
+        the socket was closed instead (credential ended, or the check failed)."""
+        user_id = self.scope["user"].pk
+        try:
+            reach = await in_db_pool(_reach_now)(user_id, self.credential, self.session_key)
+        except Exception:
+            logger.exception("Checking a socket's reach again failed; closing it")
+            await self.close(code=CLOSE_RECHECK_FAILED)
+            return False
+        if reach is None:
+            await self._sign_out()
+            return False
+        old, joined = self.reach, _groups(reach)
+        # Narrow first: from here on event_frame refuses what the old reach allowed.
+        self.reach = self.connection.reach = reach
+        for group in set(self.joined) - set(joined):
+            await self.channel_layer.group_discard(group, self.channel_name)
+        for group in set(joined) - set(self.joined):
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.joined = joined
+        if reach != old:
+            await self.send(text_data=self._access_frame())
+            gained = _gained(old, reach)
+            if after is not None and gained.companies:
+                await self._replay(after, gained)
+        return True
+
+    def _access_frame(self) -> str:
+        return json.dumps(
+            {
+                "type": "access",
+                "companies": sorted(self.reach.companies),
+                "staff": sorted(self.reach.staff),
+            },
+            separators=(",", ":"),
+        )
+
+    async def _sign_out(self) -> None:
+        await self.send(text_data='{"type":"signed_out"}')
+        await self.close(code=CLOSE_SIGNED_OUT)
+
+    async def access_changed(self, message: dict[str, Any]) -> None:
+        """Who sees what changed for this person (personal.py). The consumer handles one message
+        at a time, so every event behind this one is checked against the new reach."""
+        await self._reach_refresh(after=message.get("after"))
+
+    async def access_revoked(self, message: dict[str, Any]) -> None:
+        credential = message.get("credential")
+        if credential is None or credential == self.credential:
+            await self._sign_out()
 
     async def disconnect(self, code: int) -> None:
         if rejoin := getattr(self, "rejoin", None):
             rejoin.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await rejoin
-        for group in getattr(self, "joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        for group in [*getattr(self, "joined", []), getattr(self, "personal", None)]:
+            if group is not None:
+                await self.channel_layer.group_discard(group, self.channel_name)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels closes stale database connections (a hop to the sync thread) before every
@@ -130,6 +211,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         # delivery while queueing live events behind every socket's database work.
         if message["type"] == "event.frame":
             await self.event_frame(message)
+        elif message["type"] == ACCESS_CHANGED:
+            await self.access_changed(message)
+        elif message["type"] == ACCESS_REVOKED:
+            await self.access_revoked(message)
         elif message["type"] == "ephemeral.frame":
             await self.ephemeral_frame(message)
         elif message["type"] == "websocket.receive":
@@ -145,6 +230,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if event_id in self.replayed:
             self.replayed.discard(event_id)
             return
+        if "company" in message and not self.reach.sees(message["company"], message["audience"]):
+            return  # published to a group this socket has just left
         # A late-committed event (id below one already sent) is still delivered, never dropped.
         self.sent_high = max(self.sent_high, event_id)
         await self.send(text_data=message["text"])

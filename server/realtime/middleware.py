@@ -26,8 +26,10 @@ class TicketOrSessionAuthMiddleware(BaseMiddleware):
         scope = dict(scope)
         ticket = _ticket(scope)
         if ticket is not None:
-            user = await in_db_pool(ws_ticket_redeem)(ticket=ticket)
-            scope["user"] = user or AnonymousUser()
+            redeemed = await in_db_pool(ws_ticket_redeem)(ticket=ticket)
+            scope["user"] = redeemed.user if redeemed else AnonymousUser()
+            # What the ticket was issued under: ending it closes this socket.
+            scope["kontor_credential"] = redeemed.credential if redeemed else ""
         else:
             scope["user"] = await get_user(scope)
         return await super().__call__(scope, receive, send)

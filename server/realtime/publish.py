@@ -71,9 +71,21 @@ def publish(
 def push_on_commit(event: Event) -> None:
     """Push a stored event to its group once the transaction commits (at once in autocommit).
     For a caller that wrote the Event row itself (chat's one-statement send)."""
-    frame = event_frame(event)
+    message = _event_message(event)
     group = group_name(event.company_id, event.audience)
-    transaction.on_commit(lambda: _push(group, event.id, frame), robust=True)
+    transaction.on_commit(lambda: _push(group, message), robust=True)
+
+
+def _event_message(event: Event) -> dict[str, Any]:
+    """The group message of an event. It names the company and audience so that each socket
+    checks them against its reach at delivery (server/realtime/consumers.py)."""
+    return {
+        "type": "event.frame",
+        "id": event.id,
+        "company": event.company_id,
+        "audience": event.audience,
+        "text": event_frame(event),
+    }
 
 
 def publish_batch(items: list[tuple[Company | int, str, dict[str, Any], str]]) -> list[Event]:
@@ -99,34 +111,34 @@ def publish_batch(items: list[tuple[Company | int, str, dict[str, Any], str]]) -
             )
         )
     events = Event.objects.bulk_create(rows)
-    by_group: dict[str, list[tuple[int, str]]] = {}
+    by_group: dict[str, list[dict[str, Any]]] = {}
     for event in events:
         by_group.setdefault(group_name(event.company_id, event.audience), []).append(
-            (event.id, event_frame(event))
+            _event_message(event)
         )
     transaction.on_commit(lambda: _push_groups(by_group), robust=True)
     return events
 
 
-def _push_groups(by_group: dict[str, list[tuple[int, str]]]) -> None:
+def _push_groups(by_group: dict[str, list[dict[str, Any]]]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     if isinstance(layer, InMemoryChannelLayer):
-        for group, frames in by_group.items():
-            for event_id, frame in frames:
-                _push(group, event_id, frame)
+        for group, messages in by_group.items():
+            for message in messages:
+                _push(group, message)
         return
 
-    async def one_group(group: str, frames: list[tuple[int, str]]) -> None:
-        for event_id, frame in frames:
+    async def one_group(group: str, messages: list[dict[str, Any]]) -> None:
+        for message in messages:
             try:
-                await layer.group_send(
-                    group, {"type": "event.frame", "id": event_id, "text": frame}
-                )
+                await layer.group_send(group, message)
             except Exception:
                 logger.exception(
-                    "Pushing event %s to %s failed; clients will get it on resume", event_id, group
+                    "Pushing event %s to %s failed; clients will get it on resume",
+                    message["id"],
+                    group,
                 )
 
     async def all_groups() -> None:
@@ -166,19 +178,23 @@ _push_loop = _PushLoop()
 PUSH_TIMEOUT_SECONDS = 5.0
 
 
-def _push(group: str, event_id: int, frame: str) -> None:
+def group_send_now(group: str, message: dict[str, Any]) -> None:
+    """Hand one message to a group from sync code (a request, a worker); raises if it fails."""
     layer = get_channel_layer()
     if layer is None:
         return
-    message = {"type": "event.frame", "id": event_id, "text": frame}
+    if isinstance(layer, InMemoryChannelLayer):
+        # Its queues belong to the server's own loop: hand the send to that loop.
+        async_to_sync(layer.group_send)(group, message)
+    else:
+        _push_loop.run(layer.group_send(group, message), PUSH_TIMEOUT_SECONDS)
+
+
+def _push(group: str, message: dict[str, Any]) -> None:
     try:
-        if isinstance(layer, InMemoryChannelLayer):
-            # Its queues belong to the server's own loop: hand the send to that loop.
-            async_to_sync(layer.group_send)(group, message)
-        else:
-            _push_loop.run(layer.group_send(group, message), PUSH_TIMEOUT_SECONDS)
+        group_send_now(group, message)
     except Exception:
         # The row is committed; the client will receive the event on its next resume.
         logger.exception(
-            "Pushing event %s to %s failed; clients will get it on resume", event_id, group
+            "Pushing event %s to %s failed; clients will get it on resume", message["id"], group
         )

@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from .models import Assignment, Audience, Company, CompanyMember, OfficeMember, StaffRole
+from .models import (
+    Assignment,
+    Audience,
+    ClientRole,
+    Company,
+    CompanyMember,
+    OfficeMember,
+    StaffRole,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -46,8 +54,9 @@ def staff_company_ids(user: User) -> set[int]:
     """Companies whose internal items this user may see: as owner, or as assigned staff."""
     if not _is_signed_in(user):
         return set()
-    owner_offices = OfficeMember.objects.filter(user=user, role=StaffRole.OWNER).values("office")
-    staff_offices = OfficeMember.objects.filter(user=user).values("office")
+    memberships = OfficeMember.objects.filter(user=user, is_active=True)
+    owner_offices = memberships.filter(role=StaffRole.OWNER).values("office")
+    staff_offices = memberships.values("office")
     owned = Company.objects.filter(office__in=owner_offices).values_list("id", flat=True)
     # An assignment counts only while the user is still staff of the company's current office.
     assigned = Assignment.objects.filter(user=user, company__office__in=staff_offices).values_list(
@@ -171,18 +180,81 @@ def require_staff(user: User, company: Company) -> None:
         raise NotPermitted("Only the office can do this.")
 
 
-def people_who_see(company: Company, audience: str) -> list[User]:
-    """Everyone who may see an item of `company` with this audience (for notifications)."""
+def _people_who_see_filter(company: Company, audience: str) -> Q:
     from server.accounts.models import User
 
-    staff = Q(office_memberships__office=company.office_id) & (
-        Q(office_memberships__role=StaffRole.OWNER) | Q(assignments__company=company)
-    )
-    people = staff if company.office_id else Q(pk__in=[])
+    # Owners of the company's office, and assigned staff who are still active staff there.
+    office_staff = OfficeMember.objects.filter(office=company.office_id, is_active=True)
+    owners = office_staff.filter(role=StaffRole.OWNER).values("user_id")
+    assigned = Assignment.objects.filter(
+        company=company, user__in=office_staff.values("user_id")
+    ).values("user_id")
+    people = Q(pk__in=owners) | Q(pk__in=assigned) if company.office_id else Q(pk__in=[])
     if audience == Audience.SHARED:
-        people |= Q(company_memberships__company=company)
-    return list(User.objects.filter(people, is_active=True).distinct())
+        people |= Q(pk__in=CompanyMember.objects.filter(company=company).values("user_id"))
+    return Q(pk__in=User.objects.filter(people, is_active=True).values("pk"))
+
+
+def people_who_see(company: Company, audience: str) -> list[User]:
+    """Everyone who may see an item of `company` with this audience (notifications, the chat's
+    list of participants)."""
+    from server.accounts.models import User
+
+    return list(User.objects.filter(_people_who_see_filter(company, audience)))
+
+
+def client_people(company: Company) -> QuerySet[CompanyMember]:
+    """The company's own people (the client side), active accounts only, with their user."""
+    return (
+        CompanyMember.objects.filter(company=company, user__is_active=True)
+        .select_related("user")
+        .order_by("user__email")
+    )
+
+
+def office_staff_of(office_id: int) -> QuerySet[OfficeMember]:
+    """Every staff membership of an office, deactivated ones included, with their user."""
+    return (
+        OfficeMember.objects.filter(office_id=office_id)
+        .select_related("user")
+        .order_by("user__email")
+    )
+
+
+def assignees_of(company: Company) -> QuerySet[Assignment]:
+    """The assignments of a company whose person is still active staff of its office."""
+    return (
+        Assignment.objects.filter(
+            company=company,
+            user__office_memberships__office=company.office_id,
+            user__office_memberships__is_active=True,
+        )
+        .select_related("user")
+        .order_by("user__email")
+    )
+
+
+def owner_office_id(user: User) -> int | None:
+    """The office this user owns (active owner), if any: people are managed from there."""
+    if not _is_signed_in(user):
+        return None
+    return (
+        OfficeMember.objects.filter(user=user, role=StaffRole.OWNER, is_active=True)
+        .values_list("office_id", flat=True)
+        .first()
+    )
+
+
+def is_owner_of(user: User, company: Company) -> bool:
+    return company.office_id is not None and owner_office_id(user) == company.office_id
+
+
+def is_client_admin_of(user: User, company: Company) -> bool:
+    return (
+        _is_signed_in(user)
+        and CompanyMember.objects.filter(company=company, user=user, role=ClientRole.ADMIN).exists()
+    )
 
 
 def is_office_staff(user: User) -> bool:
-    return _is_signed_in(user) and OfficeMember.objects.filter(user=user).exists()
+    return _is_signed_in(user) and OfficeMember.objects.filter(user=user, is_active=True).exists()

@@ -38,3 +38,33 @@ def company_payload(company: Company, changed: list[str]) -> CompanyPayload:
         "currency": company.currency,
         "changed": changed,
     }
+
+
+# Who works on a company changed. Audiences: `office.staff` and `company.assignment` are internal
+# (office staff only), `company.person` is shared (both sides see who the client's people are).
+OFFICE_STAFF = "office.staff"
+COMPANY_ASSIGNMENT = "company.assignment"
+COMPANY_PERSON = "company.person"
+
+
+class PersonPayload(TypedDict):
+    user: int
+    name: str
+    email: str
+    role: str  # a StaffRole or ClientRole value; "" when the change is not about a role
+    active: bool  # False once removed, unassigned or deactivated
+
+
+class OfficeStaffChanged(TypedDict):
+    kind: Literal["office.staff"]
+    data: PersonPayload
+
+
+class CompanyAssignmentChanged(TypedDict):
+    kind: Literal["company.assignment"]
+    data: PersonPayload
+
+
+class CompanyPersonChanged(TypedDict):
+    kind: Literal["company.person"]
+    data: PersonPayload

@@ -104,6 +104,9 @@ class OfficeMember(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="office_memberships"
     )
     role = models.CharField(_("role"), max_length=12, choices=StaffRole.choices)
+    # A deactivated staff member keeps their name on what they did but reaches nothing of the
+    # office until reactivated.
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         constraints = [

@@ -187,6 +187,7 @@ def test_a_page_of_messages_costs_the_same_queries_however_long_the_thread(world
         return len(captured.captured_queries)
 
     Message.objects.create(thread=thread, company=world.company, author=world.client, body="a")
+    queries_of_a_page()  # the token's first use is written once (then at most every 5 minutes)
     few = queries_of_a_page()
     Message.objects.bulk_create(
         Message(thread=thread, company=world.company, author=world.owner, body=f"m {n}")

@@ -324,9 +324,10 @@ def test_the_one_statement_send_pushes_the_stored_event_on_commit(
         assert push.call_count == 0  # not before the commit
     event = Event.objects.filter(kind="chat.message").latest("id")
     assert push.call_count == 1
-    group, event_id, frame = push.call_args.args
-    assert (group, event_id) == (f"company.{world.company.pk}.shared", event.pk)
-    data = json.loads(frame)
+    group, message = push.call_args.args
+    assert (group, message["id"]) == (f"company.{world.company.pk}.shared", event.pk)
+    assert (message["company"], message["audience"]) == (world.company.pk, "shared")
+    data = json.loads(message["text"])
     assert data["id"] == event.pk and data["kind"] == "chat.message"
     assert data["data"] == event.payload and data["data"]["id"] == message.pk
 

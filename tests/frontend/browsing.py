@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from django.db import connections
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
-from server.accounts.services import api_token_get_or_create
+from server.accounts.services import api_token_issue
 from tests.factories import PASSWORD
 from tests.servers import DaphneServer
 
@@ -48,7 +48,7 @@ def orm(query: Callable[[], T]) -> T:
 
 
 def token_of(user) -> str:
-    return orm(lambda: api_token_get_or_create(user=user))
+    return orm(lambda: api_token_issue(user=user))
 
 
 @dataclass

@@ -12,7 +12,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from server.accounts.models import User
-from server.accounts.services import api_token_get_or_create, ws_ticket_issue
+from server.accounts.services import api_token_issue, ws_ticket_issue
 from tests.factories import World, world_make
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -30,7 +30,7 @@ def _ticket(user: User) -> str:
 
 @database_sync_to_async
 def _token(user: User) -> str:
-    return api_token_get_or_create(user=user)
+    return api_token_issue(user=user)
 
 
 def _patch_company(base_url: str, token: str, company_id: int, name: str) -> int:

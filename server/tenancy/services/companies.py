@@ -11,11 +11,11 @@ from django.db import transaction
 from server.accounts.models import User
 from server.realtime.publish import publish
 
-from .access import require_staff
-from .events import COMPANY_UPDATED, company_payload
-from .models import Audience, Company, Office
-from .signals import company_created, company_profile_changed
-from .validation import vat_number_clean
+from ..access import require_staff
+from ..events import COMPANY_UPDATED, company_payload
+from ..models import Audience, Company, Office
+from ..signals import company_created, company_profile_changed
+from ..validation import vat_number_clean
 
 EDITABLE_FIELDS = (
     "name",
