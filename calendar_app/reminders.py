@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from server.accounts.models import User
 from server.errors import DomainError
 from server.realtime.publish import publish
-from server.tenancy.access import people_who_see, reach_of, require_staff
-from server.tenancy.models import Audience, CompanyMember
+from server.tenancy.access import client_people, people_who_see, reach_of, require_staff
+from server.tenancy.models import Audience
 
 from . import events
 from .models import CalendarEvent, ReminderSent, TaxNotice
@@ -216,8 +216,6 @@ def _notice_mail(notice: TaxNotice) -> None:
         _("Confirm that you have seen this: %(link)s") % {"link": confirmation_link(notice)}
     )
     body = "\n".join(lines)
-    emails = CompanyMember.objects.filter(company=event.company, user__is_active=True).values_list(
-        "user__email", flat=True
-    )
+    emails = client_people(event.company).values_list("user__email", flat=True)
     for email in emails:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from server.accounts.models import User
-from server.tenancy.access import people_who_see
-from server.tenancy.models import Audience, CompanyMember
+from server.tenancy.access import client_people, people_who_see
+from server.tenancy.models import Audience
 
 from .models import ChatPreferences, Message, NotifyMode, ReadState, Request, RequestState, Thread
 
@@ -131,11 +131,7 @@ def request_reminders_send(*, today: date | None = None) -> int:
             )
             if not claimed:
                 continue
-            emails = list(
-                CompanyMember.objects.filter(
-                    company=request.company, user__is_active=True
-                ).values_list("user__email", flat=True)
-            )
+            emails = list(client_people(request.company).values_list("user__email", flat=True))
             subject = _("Reminder: %(title)s") % {"title": request.title}
             body = _("Your accountant asked: %(title)s\nDue: %(due)s\n%(link)s") % {
                 "title": request.title,

@@ -6,14 +6,13 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.utils.translation import gettext as _
 
-from server.tenancy.models import CompanyMember
+from server.tenancy.access import client_people
 
 from .models import Document
 
 
 def _client_addresses(document: Document) -> list[str]:
-    members = CompanyMember.objects.filter(company=document.company, user__is_active=True)
-    return sorted(members.values_list("user__email", flat=True))
+    return sorted(client_people(document.company).values_list("user__email", flat=True))
 
 
 def _send(document: Document, subject: str, body: str) -> int:

@@ -227,3 +227,34 @@ NOT_COMPANY_SCOPED: dict[str, str] = {
     "calendar-feed-address": "the caller's own feed (tests/calendar_app/test_feed.py)",
     "my-tasks": "the caller's own tasks (tests/calendar_app/test_engagements.py)",
 }
+
+
+# The socket side: every event kind the code publishes, with the audiences it may carry. A kind
+# published by a service but missing here makes tests/test_socket_isolation.py fail, and that
+# test delivers each kind to the sockets of every kind of person, before and after their reach
+# changes: it reaches exactly the sockets whose reach includes it at the moment of delivery.
+BOTH = ("shared", "internal")
+SOCKET_EVENTS: dict[str, tuple[str, ...]] = {
+    "company.updated": ("shared",),
+    "company.assignment": ("internal",),
+    "company.person": ("shared",),
+    "office.staff": ("internal",),
+    "dossier.folder": BOTH,
+    "dossier.document": BOTH,
+    "dossier.version": BOTH,
+    "dossier.published": ("shared",),
+    "dossier.acknowledged": ("shared",),
+    "chat.thread": BOTH,
+    "chat.message": BOTH,
+    "chat.message_edited": BOTH,
+    "chat.message_deleted": BOTH,
+    "chat.read": BOTH,
+    "chat.request": ("shared",),
+    "calendar.event": BOTH,
+    "calendar.generated": ("shared",),
+    "calendar.reminder": BOTH,
+    "calendar.notice": ("shared",),
+    "books.entry": BOTH,
+    "books.settings": ("shared",),
+    "books.invoice": BOTH,
+}
