@@ -12,6 +12,10 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "realtime.events_prune": {"task": "realtime.events_prune", "schedule": 24 * 3600},
     "accounts.ws_tickets_prune": {"task": "accounts.ws_tickets_prune", "schedule": 3600},
+    "accounts.password_tokens_prune": {
+        "task": "accounts.password_tokens_prune",
+        "schedule": 24 * 3600,
+    },
     # Hourly, yet one reminder per document per day: the service claims the day first.
     "dossier.acknowledgement_reminders": {
         "task": "dossier.acknowledgement_reminders",

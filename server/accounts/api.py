@@ -33,7 +33,11 @@ class TokenApi(APIView):
         email = serializers.EmailField()
         password = serializers.CharField(trim_whitespace=False)
         name = serializers.CharField(
-            max_length=100, required=False, default="", help_text="What the token is for"
+            max_length=100,
+            required=False,
+            default="",
+            allow_blank=True,
+            help_text="What the token is for",
         )
 
     class OutputSerializer(serializers.Serializer):
@@ -98,7 +102,7 @@ class PasswordResetApi(APIView):
     permission_classes = [AllowAny]
 
     class InputSerializer(serializers.Serializer):
-        email = serializers.EmailField()
+        email = serializers.EmailField(max_length=254)
 
     @extend_schema(request=InputSerializer, responses={202: None})
     def post(self, request: Request) -> Response:

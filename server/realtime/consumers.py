@@ -97,6 +97,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_add(self.personal, self.channel_name)
         self.reach: Reach = await in_db_pool(reach_of)(user)
         self.connection = Connection(user=user, reach=self.reach)
+        # The rejoin timer and a signal may both recompute the reach: one at a time, so that a
+        # reach read before a change never overwrites one read after it.
+        self.reach_lock = asyncio.Lock()
         self.bucket = TokenBucket(settings.KONTOR_WS_RATE, settings.KONTOR_WS_BURST)
         self.refused = 0
         self.sent_high = 0
@@ -147,6 +150,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         """Compute the reach again and follow it: leave the groups it no longer includes, join
         the new ones and replay what the gained companies published since `after`. False when
         the socket was closed instead (credential ended, or the check failed)."""
+        async with self.reach_lock:
+            return await self._reach_follow(after)
+
+    async def _reach_follow(self, after: int | None) -> bool:
         user_id = self.scope["user"].pk
         try:
             reach = await in_db_pool(_reach_now)(user_id, self.credential, self.session_key)

@@ -234,19 +234,24 @@ def assignees_of(company: Company) -> QuerySet[Assignment]:
     )
 
 
-def owner_office_id(user: User) -> int | None:
-    """The office this user owns (active owner), if any: people are managed from there."""
+def owner_office_ids(user: User) -> set[int]:
+    """The offices this user owns (as an active owner): their people are managed from there."""
     if not _is_signed_in(user):
-        return None
-    return (
-        OfficeMember.objects.filter(user=user, role=StaffRole.OWNER, is_active=True)
-        .values_list("office_id", flat=True)
-        .first()
+        return set()
+    return set(
+        OfficeMember.objects.filter(user=user, role=StaffRole.OWNER, is_active=True).values_list(
+            "office_id", flat=True
+        )
     )
 
 
+def owner_office_id(user: User) -> int | None:
+    """The first office this user owns (the pages' "People" link), if any."""
+    return min(owner_office_ids(user), default=None)
+
+
 def is_owner_of(user: User, company: Company) -> bool:
-    return company.office_id is not None and owner_office_id(user) == company.office_id
+    return company.office_id is not None and company.office_id in owner_office_ids(user)
 
 
 def is_client_admin_of(user: User, company: Company) -> bool:

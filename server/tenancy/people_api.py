@@ -22,9 +22,10 @@ from .access import (
     client_people,
     company_get,
     is_client_admin_of,
+    is_owner_of,
     is_staff_of,
     office_staff_of,
-    owner_office_id,
+    owner_office_ids,
 )
 from .models import Assignment, ClientRole, Company, Office, OfficeMember, StaffRole
 from .services import (
@@ -56,7 +57,7 @@ class StaffSerializer(PersonSerializer):
 
 
 class AddPersonSerializer(serializers.Serializer):
-    email = serializers.EmailField()
+    email = serializers.EmailField(max_length=254)  # as User.email stores it
     name = serializers.CharField(max_length=150, required=False, default="", allow_blank=True)
 
     def person(self) -> User:
@@ -67,8 +68,11 @@ class AddPersonSerializer(serializers.Serializer):
 
 
 def _owned_office(request: Request) -> Office:
-    office_id = owner_office_id(signed_in_user(request))
-    if office_id is None:
+    """The caller's office: `?office=<id>` for someone who owns several, else the one they own."""
+    owned = owner_office_ids(signed_in_user(request))
+    asked = request.query_params.get("office", "")
+    office_id = int(asked) if asked.isdigit() else min(owned, default=None)
+    if office_id is None or office_id not in owned:
         raise Http404("No office of yours.")
     return Office.objects.get(pk=office_id)
 
@@ -135,7 +139,7 @@ def _company_for_owner(request: Request, company_id: int) -> Company:
     company = company_get(user, company_id)
     if not is_staff_of(user, company):
         raise Http404("No such company.")
-    if company.office_id is None or owner_office_id(user) != company.office_id:
+    if not is_owner_of(user, company):
         raise NotPermitted("Only the office's owner can do this.")
     return company
 
@@ -175,8 +179,7 @@ class AssignmentDetailApi(APIView):
 def _company_for_people(request: Request, company_id: int) -> Company:
     user = signed_in_user(request)
     company = company_get(user, company_id)
-    owner = company.office_id is not None and owner_office_id(user) == company.office_id
-    if not owner and not is_client_admin_of(user, company):
+    if not is_owner_of(user, company) and not is_client_admin_of(user, company):
         raise NotPermitted("Only the company's administrators and its office's owner can do this.")
     return company
 

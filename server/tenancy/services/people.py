@@ -18,8 +18,15 @@ from server.errors import DomainError
 from server.realtime.personal import access_changed
 from server.realtime.publish import publish, publish_batch
 
-from ..access import NotPermitted, is_client_admin_of, owner_office_id
-from ..events import COMPANY_ASSIGNMENT, COMPANY_PERSON, OFFICE_STAFF, PersonPayload
+from ..access import NotPermitted, is_client_admin_of, is_owner_of, owner_office_ids
+from ..events import (
+    COMPANY_ASSIGNMENT,
+    COMPANY_PERSON,
+    COMPANY_UPDATED,
+    OFFICE_STAFF,
+    PersonPayload,
+    company_payload,
+)
 from ..models import (
     Assignment,
     Audience,
@@ -49,7 +56,7 @@ class PeopleConflict(DomainError):
 
 def _require_owner(actor: User, office_id: int | None) -> None:
     """Owners manage their office's people; the Django admin's superusers act for them."""
-    if office_id is not None and (actor.is_superuser or owner_office_id(actor) == office_id):
+    if office_id is not None and (actor.is_superuser or office_id in owner_office_ids(actor)):
         return
     raise NotPermitted(str(_("Only the office's owner can do this.")))
 
@@ -58,7 +65,7 @@ def _require_people_manager(actor: User, company: Company) -> None:
     """A company's own people are managed by its client admins and by its office's owner."""
     if actor.is_superuser or is_client_admin_of(actor, company):
         return
-    if company.office_id is None or owner_office_id(actor) != company.office_id:
+    if not is_owner_of(actor, company):
         raise NotPermitted(
             str(_("Only the company's administrators and its office's owner can do this."))
         )
@@ -332,6 +339,8 @@ def company_office_change(*, actor: User, company: Company, office: Office | Non
         Assignment.objects.filter(company=company).delete()
         company.office = office
         company.save(update_fields=["office", "updated_at"])
+        # Both sides learn it; the old office's sockets get this before they leave the company.
+        publish(company, COMPANY_UPDATED, dict(company_payload(company, ["office"])))
         audit_record(
             actor=actor, action="company.office_changed", office_id=old_office_id,
             company_id=company.pk, new_office_id=office.pk if office else None,
