@@ -12,7 +12,8 @@ from django.http import HttpRequest
 from chat import selectors as chat_selectors
 from chat.models import ChatPreferences, Message, NotifyMode
 from server.accounts.models import User
-from server.tenancy.models import Assignment, Company, CompanyMember, OfficeMember, StaffRole
+from server.tenancy.access import people_who_see
+from server.tenancy.models import Audience, Company
 
 from . import chat_strings, strings
 
@@ -54,16 +55,9 @@ def chat_context(request: HttpRequest, company: Company, side: str) -> dict[str,
 
 
 def _people(company: Company, me: User) -> list[dict[str, object]]:
-    """Who may take part: the company's people, the staff assigned to it and the office owners."""
-    users = {me.pk: me}
-    for member in CompanyMember.objects.filter(company=company).select_related("user"):
-        users[member.user_id] = member.user
-    for assignment in Assignment.objects.filter(company=company).select_related("user"):
-        users[assignment.user_id] = assignment.user
-    if company.office_id is not None:
-        owners = OfficeMember.objects.filter(office_id=company.office_id, role=StaffRole.OWNER)
-        for owner in owners.select_related("user"):
-            users[owner.user_id] = owner.user
+    """Who may take part: everyone who sees the company's shared threads, and the viewer."""
+    users = {person.pk: person for person in people_who_see(company, Audience.SHARED)}
+    users.setdefault(me.pk, me)
     return [
         {"id": person.pk, "name": person.display_name, "email": person.email}
         for person in sorted(users.values(), key=lambda person: person.display_name.lower())

@@ -108,6 +108,12 @@ INBOX: dict[str, Promise] = {
     "nothing": _("Nothing is waiting."),
 }
 
+# live.js, on every signed-in page (base.html renders them through the `live_strings` tag).
+LIVE: dict[str, Promise] = {
+    "accessLost": _("You no longer have access to this company."),
+    "home": _("Go to the home page"),
+}
+
 
 def translated(strings: dict[str, Promise]) -> dict[str, str]:
     """The strings in the language of the current request."""

@@ -19,10 +19,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dossier import selectors as dossier_selectors
 from dossier.models import DocumentKind, InboxState
 from server.accounts.models import User
-from server.accounts.services import SignInError, SignInThrottled, user_sign_in_check
+from server.accounts.services import (
+    SignInError,
+    SignInThrottled,
+    session_signed_out,
+    user_sign_in_check,
+)
 from server.realtime.replay import latest_event_id
-from server.tenancy.access import is_office_staff, reach_of
-from server.tenancy.models import Company, CompanyMember, Country, VatRegime
+from server.tenancy.access import (
+    client_people,
+    is_client_admin_of,
+    is_office_staff,
+    is_owner_of,
+    reach_of,
+)
+from server.tenancy.models import Company, Country, VatRegime
 from server.tenancy.selectors import company_detail, company_list, my_side
 
 from . import books_views, calendar_views, chat_strings, chat_views, strings
@@ -70,6 +81,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.session.session_key:
+        # Before logout flushes the session: the sockets opened under it close with it.
+        session_signed_out(user=request.user, session_key=request.session.session_key)  # type: ignore[arg-type]
     logout(request)
     return redirect("frontend:login")
 
@@ -86,7 +100,13 @@ def _live_labels() -> dict[str, dict[str, str]]:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     companies = list(company_list(user=request.user))  # type: ignore[arg-type]
-    context = {"companies": companies, "labels": _live_labels(), "last_event_id": latest_event_id()}
+    context = {
+        "companies": companies,
+        # live.js reloads the page when the person's set of companies changes.
+        "company_ids": ",".join(str(company.pk) for company in companies),
+        "labels": _live_labels(),
+        "last_event_id": latest_event_id(),
+    }
     context.update(calendar_views.home_context(request.user, companies))  # type: ignore[arg-type]
     unread = chat_views.unread_by_company(request)
     for company in companies:
@@ -109,6 +129,9 @@ def workspace(request: HttpRequest, company_id: int, tab: str = "chat") -> HttpR
         # A leap year, so that any day the profile allows can be shown.
         "fiscal_year_end": date(2000, company.fiscal_year_end_month, company.fiscal_year_end_day),
         "side": side,
+        # The People link: the client's administrators and the office's owner manage people.
+        "manages_people": is_client_admin_of(request.user, company)  # type: ignore[arg-type]
+        or is_owner_of(request.user, company),  # type: ignore[arg-type]
         "labels": _live_labels(),
         "last_event_id": latest_event_id(),
     }
@@ -139,8 +162,7 @@ FOLDER_KINDS = {
 
 def _client_names(company: Company) -> dict[int, str]:
     """The company's client users by id: the API names who confirmed a document only by id."""
-    members = CompanyMember.objects.filter(company=company).select_related("user")
-    return {member.user_id: member.user.display_name for member in members}
+    return {member.user_id: member.user.display_name for member in client_people(company)}
 
 
 def _dossier_context(company: Company, side: str) -> dict[str, object]:

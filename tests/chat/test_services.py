@@ -324,10 +324,10 @@ def test_the_one_statement_send_pushes_the_stored_event_on_commit(
         assert push.call_count == 0  # not before the commit
     event = Event.objects.filter(kind="chat.message").latest("id")
     assert push.call_count == 1
-    group, message = push.call_args.args
-    assert (group, message["id"]) == (f"company.{world.company.pk}.shared", event.pk)
-    assert (message["company"], message["audience"]) == (world.company.pk, "shared")
-    data = json.loads(message["text"])
+    group, pushed = push.call_args.args
+    assert (group, pushed["id"]) == (f"company.{world.company.pk}.shared", event.pk)
+    assert (pushed["company"], pushed["audience"]) == (world.company.pk, "shared")
+    data = json.loads(pushed["text"])
     assert data["id"] == event.pk and data["kind"] == "chat.message"
     assert data["data"] == event.payload and data["data"]["id"] == message.pk
 

@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 from channels.db import database_sync_to_async
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from server.accounts.models import User
 from server.accounts.services import api_token_issue, ws_ticket_issue
@@ -78,7 +78,7 @@ async def _resume(server, user: User, after: int, timeout: float = 30.0):
     while True:
         try:
             return await connect(f"{server.ws_url}?ticket={await _ticket(user)}&after={after}")
-        except (InvalidStatus, OSError, ConnectionClosed):
+        except (InvalidHandshake, OSError, ConnectionClosed):
             if asyncio.get_running_loop().time() > deadline:
                 raise
             await asyncio.sleep(0.5)

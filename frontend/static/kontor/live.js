@@ -6,6 +6,13 @@
 //   import { onEvent, send } from "./live.js"                             the same, as functions
 //   document.addEventListener("kontor:frame", (e) => e.detail)            other frames (ack,
 //   onFrame(type, fn)                                                     chat.typing, error)
+//   document.addEventListener("kontor:access", (e) => e.detail)           the person's reach
+//                                                                         changed: {companies, staff}
+//
+// When the reach no longer includes the company of a workspace page (body[data-company]), the page
+// says so and the socket stops reconnecting; the home page (body[data-companies]) reloads when its
+// set of companies changed. A credential that ended ("signed_out", close code 4401) leads to the
+// sign-in page; 4503 ("reach could not be re-checked") is an ordinary reconnect.
 //
 // Protocol: docs/realtime.md. Ids normally increase, but an event that committed late can arrive
 // after a higher one, and a resume replays a lookback window: hence the set of seen ids.
@@ -16,6 +23,10 @@ const BACKOFF_CAP_MS = 30000;
 const PING_EVERY_MS = 25000;
 // No frame at all (not even a pong) for this long: the connection is dead without having said so.
 const SILENCE_LIMIT_MS = 2 * PING_EVERY_MS + 5000;
+const CLOSE_SIGNED_OUT = 4401;
+
+const wordsElement = document.getElementById("live-i18n");
+const words = wordsElement ? JSON.parse(wordsElement.textContent) : {};
 
 const stateElement = document.getElementById("live-state");
 let highest = Number.parseInt(document.body.dataset.lastEvent || "0", 10) || 0;
@@ -26,6 +37,8 @@ let failures = 0;
 let retryTimer = null;
 let pingTimer = null;
 let lastFrameAt = 0;
+// No reconnect any more: access to this page's company ended, or the person signed out.
+let stopped = false;
 
 function stateShow(next) {
   state = next;
@@ -64,10 +77,57 @@ function receive(message) {
   }
   if (frame.type === "event") deliver(frame);
   else if (frame.type === "reset") location.reload(); // too much missed: the page reloads its state
+  else if (frame.type === "access") accessFollow(frame);
+  else if (frame.type === "signed_out") signedOut();
   else {
     if (frame.type === "error") console.warn("kontor live:", frame.code, frame.message);
     if (frame.type !== "pong") document.dispatchEvent(new CustomEvent("kontor:frame", { detail: frame }));
   }
+}
+
+function accessFollow(frame) {
+  document.dispatchEvent(new CustomEvent("kontor:access", { detail: frame }));
+  const companies = (frame.companies ?? []).map(String);
+  const here = document.body.dataset.company;
+  if (here && !companies.includes(here)) {
+    accessLostShow();
+    return;
+  }
+  const rendered = document.body.dataset.companies;
+  if (rendered === undefined) return;
+  const before = rendered.split(",").filter(Boolean).sort().join(",");
+  if (before !== [...companies].sort().join(",")) location.reload();
+}
+
+function accessLostShow() {
+  stopped = true;
+  if (document.getElementById("access-lost")) return;
+  const banner = document.createElement("div");
+  banner.id = "access-lost";
+  banner.className = "access-lost";
+  banner.setAttribute("role", "alert");
+  const link = document.createElement("a");
+  link.href = document.querySelector(".brand")?.getAttribute("href") || "/";
+  link.textContent = words.home ?? "";
+  banner.append(words.accessLost ?? "", link);
+  const main = document.getElementById("main") ?? document.body;
+  main.prepend(banner);
+}
+
+// The person pressed "Sign out" in this tab: the page that follows is the sign-in page anyway.
+let signingOut = false;
+document.addEventListener("submit", (event) => {
+  if (event.target instanceof HTMLFormElement && event.target.matches(".account__signout")) {
+    signingOut = true;
+  }
+});
+
+function signedOut() {
+  stopped = true;
+  clearTimeout(retryTimer);
+  if (signingOut) return;
+  const here = location.pathname + location.search + location.hash;
+  location.assign(`/signin/?next=${encodeURIComponent(here)}`);
 }
 
 function connect() {
@@ -89,11 +149,13 @@ function connect() {
     }, PING_EVERY_MS);
   });
   current.addEventListener("message", receive);
-  current.addEventListener("close", () => {
+  current.addEventListener("close", (event) => {
     if (socket !== current) return;
     clearInterval(pingTimer);
     socket = null;
-    retryLater();
+    if (event.code === CLOSE_SIGNED_OUT) signedOut();
+    else if (stopped) stateShow("offline");
+    else retryLater(); // 4503 (the reach could not be checked again) included: as usual
   });
 }
 
@@ -112,7 +174,7 @@ function retryLater() {
 }
 
 window.addEventListener("online", () => {
-  if (socket === null) {
+  if (socket === null && !stopped) {
     failures = 0;
     connect();
   }
@@ -129,7 +191,7 @@ window.addEventListener("pagehide", () => {
   if (current) current.close(1000);
 });
 window.addEventListener("pageshow", (event) => {
-  if (event.persisted && socket === null) connect(); // back from the back/forward cache
+  if (event.persisted && socket === null && !stopped) connect(); // back from the bfcache
 });
 
 /** Call `fn(frame)` for every event of `kind` ("*" for all); returns a function that stops it. */
@@ -175,6 +237,9 @@ window.kontorLive = {
   },
   get state() {
     return state;
+  },
+  get stopped() {
+    return stopped;
   },
   onEvent,
   send,
