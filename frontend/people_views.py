@@ -26,6 +26,7 @@ from server.errors import DomainError
 from server.tenancy.access import (
     NotPermitted,
     assignees_of,
+    assignments_in_office,
     client_people,
     company_get,
     is_client_admin_of,
@@ -127,10 +128,11 @@ def office_people(request: HttpRequest) -> HttpResponse:
 
 def _office_context(request: HttpRequest, office: Office, form: StaffAddForm) -> dict[str, object]:
     companies = list(company_list(user=_me(request)).filter(office=office))
+    by_id = {company.pk: company for company in companies}
     assigned: dict[int, list[Company]] = {}
-    for company in companies:
-        for assignment in assignees_of(company):
-            assigned.setdefault(assignment.user_id, []).append(company)
+    for assignment in assignments_in_office(office.pk).order_by("company__name", "company_id"):
+        if assignment.company_id in by_id:
+            assigned.setdefault(assignment.user_id, []).append(by_id[assignment.company_id])
     staff = list(office_staff_of(office.pk))
     for member in staff:
         mine = assigned.get(member.user_id, [])

@@ -234,6 +234,15 @@ def assignees_of(company: Company) -> QuerySet[Assignment]:
     )
 
 
+def assignments_in_office(office_id: int) -> QuerySet[Assignment]:
+    """Every assignment in the office's companies whose person is still active staff there."""
+    return Assignment.objects.filter(
+        company__office=office_id,
+        user__office_memberships__office=office_id,
+        user__office_memberships__is_active=True,
+    ).select_related("user", "company")
+
+
 def owner_office_ids(user: User) -> set[int]:
     """The offices this user owns (as an active owner): their people are managed from there."""
     if not _is_signed_in(user):
