@@ -1,4 +1,5 @@
-"""Pages for people who are signed out: asking for a reset link, choosing a password with one.
+"""Pages about one's own password: asking for a reset link and choosing a password with one
+(signed out), changing it (signed in).
 
 The link itself (`/password/<token>/`) comes from an invitation or a reset e-mail
 (server/accounts/passwords.py); these pages only check it and pass the new password on.
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +23,8 @@ from django.views.decorators.http import require_http_methods
 
 from server.accounts.passwords import (
     PasswordLinkInvalid,
+    WrongPassword,
+    password_change,
     password_reset_request,
     password_set_with_token,
     password_token_check,
@@ -81,3 +86,37 @@ def password_set(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("frontend:login")
     context = {"form": form, "person": person, "rules": " ".join(password_validators_help_texts())}
     return render(request, "frontend/password_set.html", context)
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = forms.CharField(label=_("Current password"), strip=False, widget=forms.PasswordInput)
+
+
+@never_cache
+@login_required
+@sensitive_post_parameters("current", "password", "repeat")
+@require_http_methods(["GET", "POST"])
+def password_change_page(request: HttpRequest) -> HttpResponse:
+    """A new password for the signed-in person: this session stays, every other one ends."""
+    form = ChangePasswordForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        user = request.user
+        try:
+            password_change(
+                user=user,  # type: ignore[arg-type]
+                current_password=form.cleaned_data["current"],
+                new_password=form.cleaned_data["password"],
+            )
+        except WrongPassword as wrong:
+            form.add_error("current", wrong.message)
+        except ValidationError as weak:
+            for problem in weak.message_dict.get("password", weak.messages):
+                form.add_error("password", problem)
+        else:
+            update_session_auth_hash(request, user)  # type: ignore[arg-type]
+            messages.success(
+                request, _("Your password is changed. Every other session was signed out.")
+            )
+            return redirect("frontend:home")
+    context = {"form": form, "rules": " ".join(password_validators_help_texts())}
+    return render(request, "frontend/password_change.html", context)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("signin/", views.sign_in, name="login"),
     path("signout/", views.sign_out, name="logout"),
     path("password/forgot/", account_views.password_forgot, name="password-forgot"),
+    path("account/password/", account_views.password_change_page, name="password-change"),
     path("password/<str:token>/", account_views.password_set, name="password-set"),
     path("inbox/", views.inbox, name="inbox"),
     path("office/people/", people_views.office_people, name="office-people"),

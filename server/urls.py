@@ -6,6 +6,7 @@ from calendar_app.api import feed_ics
 from calendar_app.views import tax_notice_confirm
 from server.accounts.api import (
     MeApi,
+    MyPasswordApi,
     MyTokenDetailApi,
     MyTokenListApi,
     PasswordResetApi,
@@ -36,6 +37,7 @@ api_v1: list[URLPattern | URLResolver] = [
         name="password-reset-confirm",
     ),
     path("me/", MeApi.as_view(), name="me"),
+    path("me/password/", MyPasswordApi.as_view(), name="my-password"),
     path("me/tokens/", MyTokenListApi.as_view(), name="my-tokens"),
     path("me/tokens/<int:token_id>/", MyTokenDetailApi.as_view(), name="my-token"),
     path("office/people/", OfficePeopleApi.as_view(), name="office-people"),

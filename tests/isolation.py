@@ -209,6 +209,7 @@ NOT_COMPANY_SCOPED: dict[str, str] = {
     "auth-token": "signs in; no company data",
     "ws-ticket": "a ticket for the caller's own socket; the socket applies the access rules",
     "me": "the caller's own account",
+    "my-password": "the caller's own password (tests/accounts/test_password_change.py)",
     "my-tokens": "the caller's own tokens (tests/accounts/test_sign_out.py)",
     "my-token": "the caller's own tokens (tests/accounts/test_sign_out.py)",
     "auth-sign-out": "ends the caller's own credential",

@@ -1,3 +1,4 @@
+from django.contrib.auth import update_session_auth_hash
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -10,7 +11,7 @@ from rest_framework.views import APIView
 from server.tenancy.access import is_office_staff
 
 from .models import ApiToken
-from .passwords import password_reset_request, password_set_with_token
+from .passwords import password_change, password_reset_request, password_set_with_token
 from .services import (
     SignInError,
     api_token_issue,
@@ -91,6 +92,31 @@ class MyTokenDetailApi(APIView):
     @extend_schema(responses={204: None})
     def delete(self, request: Request, token_id: int) -> Response:
         api_token_revoke(user=signed_in_user(request), token_id=token_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MyPasswordApi(APIView):
+    """Change the caller's password (`current_password`, `password`). Every other session and
+    token ends; the one this request carries stays; every socket of the caller closes (4401)."""
+
+    class InputSerializer(serializers.Serializer):
+        current_password = serializers.CharField(trim_whitespace=False, max_length=1000)
+        password = serializers.CharField(trim_whitespace=False, max_length=1000)
+
+    @extend_schema(request=InputSerializer, responses={204: None})
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = signed_in_user(request)
+        token = request.auth if isinstance(request.auth, ApiToken) else None
+        password_change(
+            user=user,
+            current_password=data.validated_data["current_password"],
+            new_password=data.validated_data["password"],
+            keep_token_id=token.pk if token else None,
+        )
+        if token is None:
+            update_session_auth_hash(request._request, user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -164,6 +164,33 @@ def password_set_with_token(*, token: str, password: str) -> User:
     return user
 
 
+class WrongPassword(DomainError):
+    def __init__(self) -> None:
+        super().__init__("wrong_password", _("The current password is not right."))
+
+
+def password_change(
+    *, user: User, current_password: str, new_password: str, keep_token_id: int | None = None
+) -> None:
+    """A signed-in person sets a new password. Every other session and token ends and every
+    socket of theirs closes (4401); the request's own token (`keep_token_id`) stays, and the
+    caller keeps the request's own session with `update_session_auth_hash`."""
+    from server.audit.services import audit_record
+
+    if not user.check_password(current_password):
+        raise WrongPassword()
+    try:
+        validate_password(new_password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from None
+    with transaction.atomic():
+        PasswordToken.objects.filter(user=user, used_at__isnull=True).update(used_at=timezone.now())
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        audit_record(actor=user, action="user.password_changed", subject=user)
+        user_credentials_revoke(user=user, keep_token_id=keep_token_id)
+
+
 def password_tokens_prune() -> int:
     deleted, _ = PasswordToken.objects.filter(expires_at__lt=timezone.now()).delete()
     return deleted

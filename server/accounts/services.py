@@ -173,11 +173,15 @@ def user_account_changed(*, actor: User | None, user: User, change: str) -> None
     user_credentials_revoke(user=user)
 
 
-def user_credentials_revoke(*, user: User) -> None:
-    """Every token, ticket and socket of `user` ends (a new password, a deactivated account).
-    Browser sessions end by themselves: Django checks a session against the password hash and
-    the account's active flag on every request."""
-    ApiToken.objects.filter(user=user).delete()
+def user_credentials_revoke(*, user: User, keep_token_id: int | None = None) -> None:
+    """Every token, ticket and socket of `user` ends (a new password, a deactivated account),
+    but the token `keep_token_id` (the one that changed the password). Browser sessions end by
+    themselves: Django checks a session against the password hash and the account's active flag
+    on every request."""
+    tokens = ApiToken.objects.filter(user=user)
+    if keep_token_id is not None:
+        tokens = tokens.exclude(pk=keep_token_id)
+    tokens.delete()
     WsTicket.objects.filter(user=user, used_at__isnull=True).delete()
     credential_revoked(user.pk, None)
 
