@@ -57,6 +57,8 @@ def demo(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="kontor demo")
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)
+    # Links in the demo's e-mails (invitations, resets, notifications) point at this server.
+    os.environ.setdefault("KONTOR_SITE_URL", f"http://127.0.0.1:{args.port}")
     _django_setup()
     from django.core.management import call_command
 
