@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from server.audit.services import audit_record
 from server.errors import DomainError
 
 from .models import PasswordToken, User
@@ -175,8 +176,6 @@ def password_change(
     """A signed-in person sets a new password. Every other session and token ends and every
     socket of theirs closes (4401); the request's own token (`keep_token_id`) stays, and the
     caller keeps the request's own session with `update_session_auth_hash`."""
-    from server.audit.services import audit_record
-
     if not user.check_password(current_password):
         raise WrongPassword()
     try:

@@ -13,7 +13,7 @@ from importlib import import_module
 from typing import Any, cast
 
 from django.conf import settings
-from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, authenticate
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, authenticate, logout
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
+from server.audit.services import audit_record
 from server.errors import DomainError
 from server.realtime.personal import credential_revoked
 
@@ -119,10 +120,9 @@ def api_token_revoke(*, user: User, token_id: int) -> None:
         deleted, _ = ApiToken.objects.filter(pk=token_id, user=user).delete()
         if not deleted:
             raise TokenNotFound("not_found", "Not found.")
-        WsTicket.objects.filter(
-            credential=token_credential(token_id), used_at__isnull=True
-        ).delete()
-        credential_revoked(user.pk, token_credential(token_id))
+        credential = token_credential(token_id)
+        WsTicket.objects.filter(credential=credential, used_at__isnull=True).delete()
+        credential_revoked(user.pk, credential)
 
 
 def token_credential(token_id: int) -> str:
@@ -156,8 +156,6 @@ def user_sign_out(*, request: Any) -> None:
     if isinstance(getattr(request, "auth", None), ApiToken):
         api_token_revoke(user=user, token_id=request.auth.pk)
         return
-    from django.contrib.auth import logout
-
     django_request = getattr(request, "_request", request)
     if django_request.session.session_key:
         session_signed_out(user=user, session_key=django_request.session.session_key)
@@ -167,8 +165,6 @@ def user_sign_out(*, request: Any) -> None:
 def user_account_changed(*, actor: User | None, user: User, change: str) -> None:
     """After a new password or a deactivation made outside a link (the Django admin): record it
     and end every token, ticket and socket of the person."""
-    from server.audit.services import audit_record
-
     audit_record(actor=actor, action=f"user.{change}", subject=user)
     user_credentials_revoke(user=user)
 

@@ -180,27 +180,23 @@ def require_staff(user: User, company: Company) -> None:
         raise NotPermitted("Only the office can do this.")
 
 
-def _people_who_see_filter(company: Company, audience: str) -> Q:
-    from server.accounts.models import User
-
-    # Owners of the company's office, and assigned staff who are still active staff there.
-    office_staff = OfficeMember.objects.filter(office=company.office_id, is_active=True)
-    owners = office_staff.filter(role=StaffRole.OWNER).values("user_id")
-    assigned = Assignment.objects.filter(
-        company=company, user__in=office_staff.values("user_id")
-    ).values("user_id")
-    people = Q(pk__in=owners) | Q(pk__in=assigned) if company.office_id else Q(pk__in=[])
-    if audience == Audience.SHARED:
-        people |= Q(pk__in=CompanyMember.objects.filter(company=company).values("user_id"))
-    return Q(pk__in=User.objects.filter(people, is_active=True).values("pk"))
-
-
 def people_who_see(company: Company, audience: str) -> list[User]:
     """Everyone who may see an item of `company` with this audience (notifications, the chat's
-    list of participants)."""
+    list of participants): its office's active owners, its assigned staff who are still active
+    staff there, and for shared items its own people."""
     from server.accounts.models import User
 
-    return list(User.objects.filter(_people_who_see_filter(company, audience)))
+    people = Q(pk__in=[])
+    if company.office_id is not None:
+        office_staff = OfficeMember.objects.filter(office=company.office_id, is_active=True)
+        owners = office_staff.filter(role=StaffRole.OWNER).values("user_id")
+        assigned = Assignment.objects.filter(
+            company=company, user__in=office_staff.values("user_id")
+        ).values("user_id")
+        people = Q(pk__in=owners) | Q(pk__in=assigned)
+    if audience == Audience.SHARED:
+        people |= Q(pk__in=CompanyMember.objects.filter(company=company).values("user_id"))
+    return list(User.objects.filter(people, is_active=True))
 
 
 def client_people(company: Company) -> QuerySet[CompanyMember]:
