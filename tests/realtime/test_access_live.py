@@ -402,3 +402,42 @@ async def test_a_person_added_to_a_company_sees_it_live(world: World, servers) -
         assert w.company.pk not in told[1]["staff"]
     finally:
         await live.close()
+
+
+async def test_a_change_while_redis_is_down_commits_and_holds_on_reconnect(
+    world: World, daphne_servers, private_redis
+) -> None:
+    """The signal cannot travel while Redis is away; the change still commits and answers, and
+    the reconnecting socket computes its reach afresh: nothing of the lost company comes back."""
+    from websockets.exceptions import InvalidHandshake
+
+    w = world
+    server = daphne_servers({"REDIS_URL": private_redis.url})
+    owner, accountant, client = [await token_of(u) for u in (w.owner, w.accountant, w.client)]
+    before = await newest_event_id()
+    live = await Live.open(server, accountant)
+    seen = await company_event(server, client, w.company.pk, "Before Redis went away")
+    await live.until(lambda: seen in live.events(w.company.pk))
+    await live.close()
+
+    private_redis.stop()
+    path = f"companies/{w.company.pk}/assignments/{w.accountant.pk}/"
+    assert (await http(server.http_url, "DELETE", path, owner))[0] == 204
+    assert (await http(server.http_url, "GET", f"companies/{w.company.pk}/", accountant))[0] == 404
+    private_redis.start()
+
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            resumed = await Live.open(server, accountant, after=before)
+            break
+        except (InvalidHandshake, OSError):
+            assert time.monotonic() < deadline, "the server did not take sockets again"
+            await asyncio.sleep(0.5)
+    try:
+        later = await company_event(server, client, w.company.pk, "After Redis came back")
+        await asyncio.sleep(WITHIN)
+        assert resumed.events(w.company.pk) == [], "nothing of the lost company, old or new"
+        assert later not in resumed.events(w.company.pk)
+    finally:
+        await resumed.close()

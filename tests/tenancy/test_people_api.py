@@ -799,3 +799,24 @@ def test_a_refused_addition_sends_no_invitation(
     _error(response, 403)
     assert mailoutbox == []
     assert not User.objects.filter(email="sneaky@alpha.test").exists()
+
+
+def test_an_invitation_that_cannot_be_mailed_still_adds_the_person(
+    world: World, settings, django_capture_on_commit_callbacks, caplog
+) -> None:
+    """The mail server is down: the person is added (201), the failure is logged, and the person
+    can still come in later through "Forgot password?"."""
+    from tests.servers import free_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens
+    settings.EMAIL_TIMEOUT = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_as(world.owner).post(
+            "/api/v1/office/people/",
+            {"email": "unreachable@example.test", "name": "Una", "role": "assistant"},
+            format="json",
+        )
+    assert response.status_code == 201, response.content
+    assert OfficeMember.objects.filter(user__email="unreachable@example.test").exists()
+    assert "Sending a password link" in caplog.text
