@@ -32,13 +32,14 @@ from server.tenancy.access import (
     is_client_admin_of,
     is_owner_of,
     office_staff_of,
-    owner_office_id,
+    owned_office_id,
 )
 from server.tenancy.models import ClientRole, Company, Office, StaffRole
 from server.tenancy.selectors import company_list
 from server.tenancy.services import (
     assignment_add,
     assignment_remove,
+    awaits_invitation,
     company_person_add,
     company_person_remove,
     office_person_add,
@@ -78,7 +79,7 @@ def _attempt(request: HttpRequest, change: Callable[[], str]) -> bool:
 
 
 def _invited_note(person: User) -> str:
-    if person.has_usable_password() or person.last_login is not None:
+    if not awaits_invitation(person):
         return ""
     return " " + _("They get an e-mail with a link to choose their password.")
 
@@ -94,10 +95,7 @@ def _int(value: str | None) -> int:
 
 
 def _owned_office(request: HttpRequest) -> Office:
-    office_id = owner_office_id(_me(request))
-    if office_id is None:
-        raise Http404("The people page is for an office's owner.")
-    return Office.objects.get(pk=office_id)
+    return Office.objects.get(pk=owned_office_id(_me(request), request.GET.get("office")))
 
 
 def _back_to_office(user_id: int | None = None) -> HttpResponse:
@@ -136,8 +134,9 @@ def _office_context(request: HttpRequest, office: Office, form: StaffAddForm) ->
     staff = list(office_staff_of(office.pk))
     for member in staff:
         mine = assigned.get(member.user_id, [])
+        taken = {company.pk for company in mine}
         member.assigned = mine  # type: ignore[attr-defined]
-        member.open = [company for company in companies if company not in mine]  # type: ignore[attr-defined]
+        member.open = [c for c in companies if c.pk not in taken]  # type: ignore[attr-defined]
         member.owns = member.role == StaffRole.OWNER  # type: ignore[attr-defined]
     return {"office": office, "staff": staff, "form": form, "roles": StaffRole.choices}
 

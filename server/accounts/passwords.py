@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -129,13 +130,32 @@ def _reset_mail_allowed(user: User) -> bool:
         return cache.add(key, 1, timeout=3600)
 
 
+def _live_links(token: str) -> QuerySet[PasswordToken]:
+    """The link with this token, while it is unused and unexpired."""
+    return PasswordToken.objects.select_related("user").filter(
+        digest=_digest(token), used_at__isnull=True, expires_at__gt=timezone.now()
+    )
+
+
+def _password_checked(user: User, password: str) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from None
+
+
+def _password_store(user: User, password: str, action: str, keep_token_id: int | None) -> None:
+    """Set the password, use up every open link, record it, and end every other way in."""
+    PasswordToken.objects.filter(user=user, used_at__isnull=True).update(used_at=timezone.now())
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=user, action=action, subject=user)
+    user_credentials_revoke(user=user, keep_token_id=keep_token_id)
+
+
 def password_token_check(*, token: str) -> User:
     """The person a link is for, if it is unused and unexpired (the page shows the form)."""
-    found = (
-        PasswordToken.objects.select_related("user")
-        .filter(digest=_digest(token), used_at__isnull=True, expires_at__gt=timezone.now())
-        .first()
-    )
+    found = _live_links(token).first()
     if found is None or not found.user.is_active:
         raise PasswordLinkInvalid()
     return found.user
@@ -144,25 +164,12 @@ def password_token_check(*, token: str) -> User:
 def password_set_with_token(*, token: str, password: str) -> User:
     """Set the password of the link's person, use the link up, and end every other way in."""
     with transaction.atomic():
-        now = timezone.now()
-        found = (
-            PasswordToken.objects.select_for_update()
-            .select_related("user")
-            .filter(digest=_digest(token), used_at__isnull=True, expires_at__gt=now)
-            .first()
-        )
+        found = _live_links(token).select_for_update().first()
         if found is None or not found.user.is_active:
             raise PasswordLinkInvalid()
-        user = found.user
-        try:
-            validate_password(password, user)
-        except ValidationError as error:
-            raise ValidationError({"password": error.messages}) from None
-        PasswordToken.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
-        user.set_password(password)
-        user.save(update_fields=["password"])
-        user_credentials_revoke(user=user)
-    return user
+        _password_checked(found.user, password)
+        _password_store(found.user, password, "user.password_set_by_link", keep_token_id=None)
+    return found.user
 
 
 class WrongPassword(DomainError):
@@ -178,16 +185,9 @@ def password_change(
     caller keeps the request's own session with `update_session_auth_hash`."""
     if not user.check_password(current_password):
         raise WrongPassword()
-    try:
-        validate_password(new_password, user)
-    except ValidationError as error:
-        raise ValidationError({"password": error.messages}) from None
+    _password_checked(user, new_password)
     with transaction.atomic():
-        PasswordToken.objects.filter(user=user, used_at__isnull=True).update(used_at=timezone.now())
-        user.set_password(new_password)
-        user.save(update_fields=["password"])
-        audit_record(actor=user, action="user.password_changed", subject=user)
-        user_credentials_revoke(user=user, keep_token_id=keep_token_id)
+        _password_store(user, new_password, "user.password_changed", keep_token_id)
 
 
 def password_tokens_prune() -> int:

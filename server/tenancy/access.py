@@ -250,6 +250,17 @@ def owner_office_ids(user: User) -> set[int]:
     )
 
 
+def owned_office_id(user: User, asked: int | str | None = None) -> int:
+    """The office whose people `user` manages: `asked` if they own it, else the first they own;
+    Http404 when they own none (or not the one asked for)."""
+    owned = owner_office_ids(user)
+    text = str(asked) if asked is not None else ""
+    office_id = int(text) if text.isdigit() else min(owned, default=None)
+    if office_id is None or office_id not in owned:
+        raise Http404("No office of yours.")
+    return office_id
+
+
 def owner_office_id(user: User) -> int | None:
     """The first office this user owns (the pages' "People" link), if any."""
     return min(owner_office_ids(user), default=None)

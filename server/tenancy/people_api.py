@@ -6,6 +6,7 @@ may do it) and shapes the answer. A company out of the caller's reach answers 40
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -25,7 +26,7 @@ from .access import (
     is_owner_of,
     is_staff_of,
     office_staff_of,
-    owner_office_ids,
+    owned_office_id,
 )
 from .models import Assignment, ClientRole, Company, Office, OfficeMember, StaffRole
 from .services import (
@@ -69,12 +70,8 @@ class AddPersonSerializer(serializers.Serializer):
 
 def _owned_office(request: Request) -> Office:
     """The caller's office: `?office=<id>` for someone who owns several, else the one they own."""
-    owned = owner_office_ids(signed_in_user(request))
-    asked = request.query_params.get("office", "")
-    office_id = int(asked) if asked.isdigit() else min(owned, default=None)
-    if office_id is None or office_id not in owned:
-        raise Http404("No office of yours.")
-    return Office.objects.get(pk=office_id)
+    asked = request.query_params.get("office")
+    return Office.objects.get(pk=owned_office_id(signed_in_user(request), asked))
 
 
 def _staff_answer(office: Office, members: list[OfficeMember]) -> list[dict]:
@@ -101,11 +98,11 @@ class OfficePeopleApi(APIView):
         office = _owned_office(request)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        person = data.person()
-        member = office_person_add(
-            actor=signed_in_user(request), office=office, user=person,
-            role=data.validated_data["role"],
-        )  # fmt: skip
+        with transaction.atomic():  # a refused addition leaves no new account behind
+            member = office_person_add(
+                actor=signed_in_user(request), office=office, user=data.person(),
+                role=data.validated_data["role"],
+            )  # fmt: skip
         return Response(_staff_answer(office, [member])[0], status=status.HTTP_201_CREATED)
 
 
@@ -200,11 +197,11 @@ class CompanyPeopleApi(APIView):
         company = _company_for_people(request, company_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        person = data.person()
-        member = company_person_add(
-            actor=signed_in_user(request), company=company, user=person,
-            role=data.validated_data["role"],
-        )  # fmt: skip
+        with transaction.atomic():  # a refused addition leaves no new account behind
+            member = company_person_add(
+                actor=signed_in_user(request), company=company, user=data.person(),
+                role=data.validated_data["role"],
+            )  # fmt: skip
         return Response(PersonSerializer(member).data, status=status.HTTP_201_CREATED)
 
 

@@ -80,9 +80,13 @@ def person_for_email(*, email: str, name: str = "") -> User:
     return user
 
 
+def awaits_invitation(user: User) -> bool:
+    """An account nobody has signed in to yet: being added sends it the link to a password."""
+    return not user.has_usable_password() and user.last_login is None
+
+
 def _invite_if_new(user: User, actor: User, place: str) -> bool:
-    """An account nobody has signed in to yet gets the link to choose its password."""
-    if user.has_usable_password() or user.last_login is not None:
+    if not awaits_invitation(user):
         return False
     invitation_send(user=user, invited_by=actor, place=place, language=get_language() or "en")
     return True
@@ -110,6 +114,15 @@ def _active_owners(office_id: int) -> int:
     ).count()
 
 
+def _staff_role_checked(role: str) -> None:
+    if role not in StaffRole.values:
+        raise PeopleError("invalid_role", str(_("Choose owner, accountant or assistant.")))
+
+
+def _last_owner_refused() -> PeopleConflict:
+    return PeopleConflict("last_owner", str(_("The office needs at least one active owner.")))
+
+
 def _locked_member(office: Office, user_id: int) -> OfficeMember:
     member = (
         OfficeMember.objects.select_for_update()
@@ -128,8 +141,7 @@ def _locked_member(office: Office, user_id: int) -> OfficeMember:
 def office_person_add(*, actor: User, office: Office, user: User, role: str) -> OfficeMember:
     """Make `user` staff of `office` with `role`; a new account is invited by e-mail."""
     _require_owner(actor, office.pk)
-    if role not in StaffRole.values:
-        raise PeopleError("invalid_role", str(_("Choose owner, accountant or assistant.")))
+    _staff_role_checked(role)
     with transaction.atomic():
         Office.objects.select_for_update().get(pk=office.pk)  # one change of staff at a time
         if OfficeMember.objects.filter(office=office, user=user).exists():
@@ -158,8 +170,8 @@ def office_person_update(
 ) -> OfficeMember:
     """Change a staff member's role, or deactivate (active=False) and reactivate them."""
     _require_owner(actor, office.pk)
-    if role is not None and role not in StaffRole.values:
-        raise PeopleError("invalid_role", str(_("Choose owner, accountant or assistant.")))
+    if role is not None:
+        _staff_role_checked(role)
     with transaction.atomic():
         Office.objects.select_for_update().get(pk=office.pk)
         member = _locked_member(office, user_id)
@@ -169,9 +181,7 @@ def office_person_update(
         was_owner = before["role"] == StaffRole.OWNER and before["active"]
         still_owner = member.role == StaffRole.OWNER and member.is_active
         if was_owner and not still_owner and _active_owners(office.pk) <= 1:
-            raise PeopleConflict(
-                "last_owner", str(_("The office needs at least one active owner."))
-            )
+            raise _last_owner_refused()
         member.save(update_fields=["role", "is_active"])
         after = {"role": member.role, "active": member.is_active}
         if after != before:
@@ -191,19 +201,14 @@ def office_person_remove(*, actor: User, office: Office, user_id: int) -> None:
         Office.objects.select_for_update().get(pk=office.pk)
         member = _locked_member(office, user_id)
         if member.role == StaffRole.OWNER and member.is_active and _active_owners(office.pk) <= 1:
-            raise PeopleConflict(
-                "last_owner", str(_("The office needs at least one active owner."))
-            )
-        unassigned = list(
-            Assignment.objects.filter(user_id=user_id, company__office=office).values_list(
-                "company_id", flat=True
-            )
-        )
-        Assignment.objects.filter(user_id=user_id, company__office=office).delete()
+            raise _last_owner_refused()
+        assignments = Assignment.objects.filter(user_id=user_id, company__office=office)
+        unassigned = sorted(assignments.values_list("company_id", flat=True))
+        assignments.delete()
         member.delete()
         audit_record(
             actor=actor, action="office.person_removed", office_id=office.pk,
-            subject=member.user, role=member.role, unassigned=sorted(unassigned),
+            subject=member.user, role=member.role, unassigned=unassigned,
         )  # fmt: skip
         _publish_to_office(office.pk, _person(member.user, member.role, False))
         access_changed([user_id])
